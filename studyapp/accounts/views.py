@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from studyapp.accounts.forms import SignUpForm
+from studyapp.accounts.services import sign_up_student
+from studyapp.http import HtmxHttpRequest
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HtmxHttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("library:home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = sign_up_student(
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password1"],
+            email=form.cleaned_data.get("email", ""),
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.username}! Your student account is ready.")
+        return redirect("library:home")
+    return render(request, "registration/sign_up.html", {"form": form})

@@ -1,0 +1,292 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.html import format_html
+
+from studyapp.library import services
+from studyapp.library.models import (
+    Choice,
+    ChoiceData,
+    Deck,
+    Event,
+    EventData,
+    Item,
+    Passage,
+    Source,
+    Tag,
+    validate_choices,
+    validate_events,
+)
+
+
+class PassageInline(admin.TabularInline):
+    model = Passage
+    fields = ("index", "paragraph", "start", "end", "text", "item_count")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Passages come from splitting the text, never typed in by hand.
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_items=Count("items"))
+
+    @admin.display(description="items")
+    def item_count(self, passage: Passage) -> int:
+        return passage.num_items
+
+
+class SourceForm(forms.ModelForm):
+    class Meta:
+        model = Source
+        fields = ("title", "author", "publication", "text")
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        if (
+            self.instance.pk
+            and text != self.instance.text
+            and Item.objects.filter(passage__source=self.instance).exists()
+        ):
+            raise ValidationError(
+                "Items are linked to sentences of this text, so the text can't change. "
+                "Create a new source for a new version of the text."
+            )
+        return text
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    form = SourceForm
+    list_display = ("title", "author", "publication", "passage_count", "created_by", "created_at")
+    search_fields = ("title", "author", "publication", "text")
+    list_filter = ("publication",)
+    inlines = [PassageInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by").annotate(num_passages=Count("passages"))
+
+    @admin.display(description="passages", ordering="num_passages")
+    def passage_count(self, source: Source) -> int:
+        return source.num_passages
+
+    def save_model(self, request, obj: Source, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        if not change or "text" in form.changed_data:
+            services.split_source_into_passages(source=obj)
+
+
+@admin.register(Passage)
+class PassageAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "source", "index", "paragraph", "start", "end")
+    list_filter = ("source",)
+    search_fields = ("text",)
+    list_select_related = ("source",)
+    readonly_fields = ("source", "index", "paragraph", "start", "end", "text")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "item_count")
+    search_fields = ("name",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_items=Count("items"))
+
+    @admin.display(description="items", ordering="num_items")
+    def item_count(self, tag: Tag) -> int:
+        return tag.num_items
+
+
+@admin.register(Deck)
+class DeckAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "owner", "source", "item_count", "updated_at")
+    list_filter = ("owner", "source")
+    search_fields = ("title", "slug", "description")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("owner", "co_owners")
+    list_select_related = ("owner", "source")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_items=Count("items"))
+
+    @admin.display(description="items", ordering="num_items")
+    def item_count(self, deck: Deck) -> int:
+        return deck.num_items
+
+
+class _PartsFormSet(forms.BaseInlineFormSet):
+    """Validates the item's choices or events as a whole, with the same rules the importer uses."""
+
+    def live_forms(self) -> list[forms.Form]:
+        return [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("text")
+        ]
+
+
+class ChoiceFormSet(_PartsFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        validate_choices(
+            self.instance.kind,
+            [ChoiceData(f.cleaned_data["text"], f.cleaned_data.get("is_correct", False)) for f in self.live_forms()],
+        )
+
+    def save_new(self, form, commit=True):
+        # Choices are shown in the order they were entered.
+        form.instance.order = self.forms.index(form)
+        return super().save_new(form, commit)
+
+    def save_existing(self, form, obj, commit=True):
+        obj.order = self.forms.index(form)
+        return super().save_existing(form, obj, commit)
+
+
+class EventFormSet(_PartsFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        validate_events(
+            self.instance.kind,
+            [
+                EventData(f.cleaned_data["text"], f.cleaned_data.get("when", ""), f.cleaned_data["sort_key"])
+                for f in self.live_forms()
+            ],
+        )
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    formset = ChoiceFormSet
+    fields = ("text", "is_correct")
+    extra = 0
+    verbose_name_plural = "choices (multiple-choice items only)"
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    formset = EventFormSet
+    fields = ("text", "when", "sort_key")
+    extra = 0
+    verbose_name_plural = "events (chronology items only)"
+
+
+class MoveItemsForm(forms.Form):
+    deck = forms.ModelChoiceField(queryset=Deck.objects.all(), label="Move to deck")
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    list_display = ("short_prompt", "kind", "deck", "position", "answer_preview", "passage_index")
+    list_filter = ("kind", "deck", "tags")
+    search_fields = ("prompt", "answer", "explanation", "passage__text")
+    list_select_related = ("deck", "passage")
+    autocomplete_fields = ("tags",)
+    raw_id_fields = ("passage",)
+    readonly_fields = ("passage_in_context",)
+    inlines = [ChoiceInline, EventInline]
+    actions = ["duplicate_items", "move_items"]
+    fieldsets = (
+        (None, {"fields": ("deck", "kind", "prompt", "answer", "accepted_answers", "explanation", "tags")}),
+        ("Numbers and years", {"fields": ("tolerance",), "classes": ("collapse",)}),
+        ("Source", {"fields": ("passage", "passage_in_context")}),
+        ("Order", {"fields": ("position",)}),
+    )
+
+    @admin.display(description="prompt", ordering="prompt")
+    def short_prompt(self, item: Item) -> str:
+        return item.prompt if len(item.prompt) <= 80 else item.prompt[:79] + "…"
+
+    @admin.display(description="answer")
+    def answer_preview(self, item: Item) -> str:
+        return item.answer if len(item.answer) <= 50 else item.answer[:49] + "…"
+
+    @admin.display(description="passage", ordering="passage__index")
+    def passage_index(self, item: Item) -> str:
+        return f"§{item.passage.index}" if item.passage else "—"
+
+    @admin.display(description="passage text")
+    def passage_in_context(self, item: Item) -> str:
+        if item.passage is None:
+            return "—"
+        return format_html(
+            '<blockquote>{}</blockquote><p><a href="{}">Read it in the source</a></p>',
+            item.passage.text,
+            item.passage.get_absolute_url(),
+        )
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        services.refresh_derived_answer(item=form.instance)
+
+    @admin.action(description="Duplicate selected items", permissions=["add"])
+    def duplicate_items(self, request: HttpRequest, queryset) -> None:
+        copies = services.duplicate_items(items=queryset.select_related("passage"))
+        self.message_user(request, f"Duplicated {len(copies)} items.", messages.SUCCESS)
+
+    @admin.action(description="Move selected items to another deck…", permissions=["change"])
+    def move_items(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        if "apply" in request.POST:
+            form = MoveItemsForm(request.POST)
+            if form.is_valid():
+                try:
+                    with transaction.atomic():
+                        moved = services.move_items(
+                            items=queryset.select_related("passage"), deck=form.cleaned_data["deck"]
+                        )
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.ERROR)
+                    return None
+                self.message_user(request, f"Moved {moved} items to “{form.cleaned_data['deck']}”.", messages.SUCCESS)
+                return None
+        else:
+            form = MoveItemsForm()
+        return render(
+            request,
+            "admin/library/item/move_items.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Move items",
+                "items": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_name": "move_items",
+            },
+        )
+
+
+@admin.register(Choice)
+class ChoiceAdmin(admin.ModelAdmin):
+    list_display = ("text", "is_correct", "item", "order")
+    list_filter = ("is_correct", "item__deck")
+    search_fields = ("text", "item__prompt")
+    list_select_related = ("item",)
+    raw_id_fields = ("item",)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ("text", "when", "sort_key", "item")
+    list_filter = ("item__deck",)
+    search_fields = ("text", "when", "item__prompt")
+    list_select_related = ("item",)
+    raw_id_fields = ("item",)

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from studyapp.accounts.models import User
+from studyapp.accounts.services import DEMO_ACCOUNTS, DEMO_INSTRUCTOR, ensure_demo_accounts
+from studyapp.library.files import read_deck_file
+from studyapp.library.models import Deck
+from studyapp.library.services import DeckImportError, import_deck
+
+DEMO_DECK_FILE = Path(settings.BASE_DIR) / "fixtures" / "left-opposition-1927.json"
+DEMO_DECK_SLUG = "left-opposition-1927"
+
+
+class Command(BaseCommand):
+    help = "Load the demo deck and, when DEBUG is on, the demo accounts. Idempotent: what already exists is left alone."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--owner", help="Owner of the demo deck when DEBUG is off (no demo accounts then).")
+        parser.add_argument("--quiet-logins", action="store_true", help="Don't print the demo logins.")
+
+    def handle(self, *args, owner: str | None, quiet_logins: bool, **options):
+        if settings.DEBUG:
+            for account, created in ensure_demo_accounts():
+                self.stdout.write(f"{'Created' if created else 'Kept'} demo account {account.username}.")
+            owner = owner or DEMO_INSTRUCTOR
+        elif not owner:
+            raise CommandError("DEBUG is off, so no demo accounts are made: pass --owner USERNAME for the demo deck.")
+
+        deck_owner = User.objects.filter(username=owner).first()
+        if deck_owner is None:
+            raise CommandError(f"No user named “{owner}”.")
+
+        if Deck.objects.filter(slug=DEMO_DECK_SLUG).exists():
+            self.stdout.write(f"The demo deck “{DEMO_DECK_SLUG}” is already loaded.")
+        else:
+            try:
+                deck = import_deck(read_deck_file(DEMO_DECK_FILE), owner=deck_owner)
+            except DeckImportError as error:
+                raise CommandError("The demo deck is invalid:\n" + "\n".join(error.errors)) from None
+            self.stdout.write(f"Loaded the demo deck “{deck}” with {deck.items.count()} items.")
+
+        if settings.DEBUG and not quiet_logins:
+            self.stdout.write("\nDemo logins (local use only):")
+            for account in DEMO_ACCOUNTS:
+                self.stdout.write(f"  {account.role:<12} {account.username:<8} password: {account.password}")
