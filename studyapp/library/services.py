@@ -304,5 +304,5 @@ def _resolve_passage(raw: Any, passages: dict[int, Passage]) -> tuple[Passage | 
     for key in ("start", "end", "text"):
         expected = getattr(passage, key)
         if key in raw and raw[key] != expected:
-            return None, f"field passage: {key} is {raw[key]!r} but passage {passage.index} of the source has {expected!r}."
+            return None, f"field passage: {key} is {raw[key]!r} but source passage {passage.index} has {expected!r}."
     return passage, None
