@@ -33,6 +33,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "studyapp.accounts",
     "studyapp.library",
+    "studyapp.review",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -102,6 +103,11 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Sessions are read from the cache and written through to the database, so most requests
+# make no session query. CACHE_URL=redis://... shares the cache between app servers.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -111,6 +117,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["studyapp.accounts.backends.UserWithRolesBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "library:home"
 LOGOUT_REDIRECT_URL = "library:home"
@@ -150,3 +157,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# FSRS adds a little random "fuzz" to intervals so reviews of items learnt together spread out.
+# Tests turn it off so that scheduling is reproducible.
+FSRS_ENABLE_FUZZING = env.bool("FSRS_ENABLE_FUZZING", default=True)

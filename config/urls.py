@@ -10,4 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("studyapp.accounts.urls")),
     path("", include("studyapp.library.urls")),
+    path("", include("studyapp.review.urls")),
 ]

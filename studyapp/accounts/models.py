@@ -13,12 +13,17 @@ class User(AbstractUser):
     def is_instructor(self) -> bool:
         from studyapp.accounts.roles import INSTRUCTORS
 
+        # `in_instructors` is annotated by the auth backend, saving a query on every page.
+        if hasattr(self, "in_instructors"):
+            return self.is_superuser or self.in_instructors
         return self.is_superuser or INSTRUCTORS in self.group_names
 
     @property
     def is_student(self) -> bool:
         from studyapp.accounts.roles import STUDENTS
 
+        if hasattr(self, "in_students"):
+            return self.in_students
         return STUDENTS in self.group_names
 
     @property

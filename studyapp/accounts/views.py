@@ -22,7 +22,7 @@ def sign_up(request: HtmxHttpRequest) -> HttpResponse:
             password=form.cleaned_data["password1"],
             email=form.cleaned_data.get("email", ""),
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="studyapp.accounts.backends.UserWithRolesBackend")
         messages.success(request, f"Welcome, {user.username}! Your student account is ready.")
         return redirect("library:home")
     return render(request, "registration/sign_up.html", {"form": form})

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ReviewConfig(AppConfig):
+    name = "studyapp.review"
+    label = "review"
+    verbose_name = "Review"
+
+    def ready(self) -> None:
+        from studyapp.review import receivers  # noqa: F401 - connects the signal handlers

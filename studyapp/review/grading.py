@@ -1,0 +1,354 @@
+"""Grading a learner's response to one item, for spaced-repetition review and for quizzes alike.
+
+Everything here is pure: callers pass plain data (texts, ids, sort keys) read from the item, and get a `Grade`
+back. Nothing touches the database, so the same rules apply wherever an answer is checked.
+
+Decisions a caller should know:
+
+* Typed answers are compared after `normalise` (case, accents, punctuation, curly quotes, a leading article and
+  spacing do not matter). A response that is still different may be accepted as a typo when its edit distance to
+  the canonical answer or an accepted answer is within `typo_allowance` of that answer's normalised length.
+* The edit distance is RapidFuzz's optimal string alignment (OSA) distance: Levenshtein plus adjacent
+  transpositions at a cost of one, because swapped letters (“Trotksy”) are the commonest slip when typing and
+  plain Levenshtein would charge two for them.
+* The grader knows no vocabulary, so a different real word within the allowance (“Mars” for “Marx”) is accepted
+  as a typo like any other. Numbers are the exception: if the digits differ (“1924” for “1923”, anywhere in the
+  answer) nothing is forgiven, because a year off by one is a wrong fact, not a slip.
+* `Grade.diff` is computed on the *normalised* strings, learner's answer first, with
+  `rapidfuzz.distance.Levenshtein.opcodes`, so it marks only the differences that counted. Each segment carries
+  one text: "equal" (in both), "delete" (typed by the learner, not in the answer) and "insert" (in the answer,
+  missing from the response). A substitution is given as a "delete" followed by an "insert" rather than as one
+  "replace" segment, so no text is lost; the "replace" tag is never produced. Joining the "equal" and "delete"
+  texts gives the normalised response; joining "equal" and "insert" gives the normalised answer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from studyapp.library.models import parse_number
+
+DiffSegment = tuple[str, str]
+
+ARTICLES = frozenset({"the", "a", "an"})
+
+# Typographic characters mapped to their plain forms before punctuation is dealt with, so that “Lenin’s” and
+# "Lenin's" take the same path (the apostrophe is deleted, not turned into a space).
+_PLAIN = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "ʼ": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "″": '"',
+        "«": '"',
+        "»": '"',
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "―": "-",
+        "−": "-",
+    }
+)
+
+# Library catalogues invert titles (“New Economic Policy, The”); that trailing article is dropped like a leading
+# one. A bare trailing “a” is not, because it is usually meaningful (“Plan A”, “Vitamin A”).
+_INVERTED_ARTICLE = re.compile(r",\s*(?:the|an?)\s*$")
+_DIGITS = re.compile(r"\d+")
+
+# Below this similarity a character-by-character diff is confetti; the whole response is marked as replaced.
+_MIN_SIMILARITY_FOR_CHAR_DIFF = 0.5
+
+_TRUE_WORDS = frozenset({"true", "t", "yes", "y"})
+_FALSE_WORDS = frozenset({"false", "f", "no", "n"})
+
+
+@dataclass(frozen=True)
+class Grade:
+    correct: bool
+    score: float  # 0..1: partial credit for several-correct multiple choice and chronology, otherwise 1 or 0.
+    expected: str  # The canonical answer to show.
+    given: str  # What the learner answered, as text to show.
+    note: str  # A short explanation, or "" when the answer is plainly right or plainly wrong.
+    diff: list[DiffSegment] = field(default_factory=list)  # See the module docstring; empty for choice kinds.
+
+
+# --- normalising text ------------------------------------------------------------------------------------------
+
+
+def _strip_punctuation(text: str) -> str:
+    """Delete or blank out punctuation, keeping what changes a number's value."""
+    out: list[str] = []
+    for index, char in enumerate(text):
+        if not unicodedata.category(char).startswith("P"):
+            out.append(char)
+            continue
+        before = text[index - 1] if index > 0 else ""
+        after = text[index + 1] if index + 1 < len(text) else ""
+        if char == "." and before.isdigit() and after.isdigit():
+            out.append(char)  # A decimal point: 3.5 is not 35.
+        elif char == "-" and after.isdigit() and not before.isalnum():
+            out.append(char)  # A minus sign: -40 is not 40.
+        elif char in "'." or (char == "," and before.isdigit() and after.isdigit()):
+            continue  # Inside a word or number: Lenin's → lenins, U.S.S.R. → ussr, 1,923 → 1923.
+        else:
+            out.append(" ")  # Between words: Brest-Litovsk → brest litovsk, “Trotsky” → trotsky.
+    return "".join(out)
+
+
+def _normalised_words(text: str) -> list[str]:
+    """The words of text, folded as `normalise` does, but with any articles kept."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(char for char in folded if not unicodedata.combining(char)).translate(_PLAIN)
+    words = _strip_punctuation(folded).split()
+    # If the text was nothing but punctuation (an answer of “?”), comparing nothing with nothing would accept any
+    # punctuation-only response, so such a text keeps its characters instead.
+    return words or folded.split()
+
+
+def normalise(text: str) -> str:
+    """Fold text for comparison: case, accents, quotes, dashes, punctuation, a leading article and spacing."""
+    words = _normalised_words(_INVERTED_ARTICLE.sub("", text.casefold()) or text)
+    # One leading article goes (“the New Economic Policy”), but never the only word, so an answer “A” survives.
+    if len(words) > 1 and words[0] in ARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def typo_allowance(length: int) -> int:
+    """How many edits (OSA distance) to forgive in an answer whose normalised form has this many characters.
+
+    Short answers get none, because one edit turns one short word into another (“Kun” is not “Kin”); longer
+    answers get about one edit per eight characters, capped at three so long phrases can't drift into others.
+    """
+    if length <= 3:
+        return 0
+    if length <= 7:
+        return 1
+    if length <= 15:
+        return 2
+    return 3
+
+
+# --- diffs and notes -------------------------------------------------------------------------------------------
+
+
+def _diff(given: str, expected: str) -> list[DiffSegment]:
+    """Segments marking how the normalised response differs from the normalised answer (see module docstring)."""
+    if not given or not expected or Levenshtein.normalized_similarity(given, expected) < _MIN_SIMILARITY_FOR_CHAR_DIFF:
+        return [(tag, text) for tag, text in (("delete", given), ("insert", expected)) if text]
+    segments: list[DiffSegment] = []
+    for opcode in Levenshtein.opcodes(given, expected):
+        typed = given[opcode.src_start : opcode.src_end]
+        wanted = expected[opcode.dest_start : opcode.dest_end]
+        if opcode.tag == "equal":
+            segments.append(("equal", typed))
+            continue
+        if typed:
+            segments.append(("delete", typed))
+        if wanted:
+            segments.append(("insert", wanted))
+    return segments
+
+
+def _trim_punctuation(chunk: str) -> str:
+    start, end = 0, len(chunk)
+    while start < end and unicodedata.category(chunk[start]).startswith("P"):
+        start += 1
+    while end > start and unicodedata.category(chunk[end - 1]).startswith("P"):
+        end -= 1
+    return chunk[start:end]
+
+
+def _display_word(word: str, original: str) -> str:
+    """The learner's or author's own spelling of a normalised word (“Zinóviev”, not “zinoviev”), for a note."""
+    for chunk in original.split():
+        if _normalised_words(chunk) == [word]:
+            return _trim_punctuation(chunk)
+    return word
+
+
+def _typo_pairs(response: str, candidate: str) -> list[tuple[str, str]]:
+    """The (typed, expected) words that differ, or the whole texts when the words don't line up one for one."""
+    typed_words = normalise(response).split()
+    wanted_words = normalise(candidate).split()
+    if len(typed_words) != len(wanted_words):
+        return [(response.strip(), candidate.strip())]
+    return [
+        (_display_word(typed, response), _display_word(wanted, candidate))
+        for typed, wanted in zip(typed_words, wanted_words, strict=True)
+        if typed != wanted
+    ]
+
+
+def _typo_note(response: str, candidate: str) -> str:
+    pairs = ", ".join(f"“{typed}” → “{wanted}”" for typed, wanted in _typo_pairs(response, candidate))
+    return f"Accepted: a small typo was forgiven ({pairs})."
+
+
+# --- typed answers ---------------------------------------------------------------------------------------------
+
+
+def grade_text(response: str, *, answer: str, accepted: Sequence[str] = ()) -> Grade:
+    """Grade a typed answer (typed, cloze, basic and reversed items) against the answer and accepted answers."""
+    if isinstance(accepted, str):
+        # A lone string would be read as a list of single characters, each one an accepted answer.
+        raise TypeError("accepted must be a sequence of answers, not a single string")
+    if not answer.strip():
+        raise ValueError("The item has no answer to grade against.")
+    given = response.strip()
+    typed = normalise(response)
+    expected = normalise(answer)
+    # The canonical answer comes first, so ties and exact matches are reported against it.
+    candidates = [(answer, expected)] + [(text, normalise(text)) for text in accepted if text.strip()]
+
+    def grade(correct: bool, note: str, against: str) -> Grade:
+        return Grade(correct, 1.0 if correct else 0.0, answer.strip(), given, note, _diff(typed, against))
+
+    if not typed:
+        return grade(False, "", expected)
+    for index, (_, candidate) in enumerate(candidates):
+        if typed == candidate:
+            return grade(True, "" if index == 0 else "Accepted answer.", candidate)
+
+    # Of the answers close enough to forgive, the closest wins; on a tie, the earlier (the canonical one first).
+    best: tuple[int, int] | None = None
+    for index, (_, candidate) in enumerate(candidates):
+        if _DIGITS.findall(typed) != _DIGITS.findall(candidate):
+            continue  # Different numbers are a wrong fact, never a typo.
+        distance = OSA.distance(typed, candidate)
+        if distance <= typo_allowance(len(candidate)) and (best is None or distance < best[0]):
+            best = (distance, index)
+    if best is None:
+        return grade(False, "", expected)
+    text, candidate = candidates[best[1]]
+    return grade(True, _typo_note(response, text), candidate)
+
+
+def _format_number(value: Decimal) -> str:
+    """A Decimal without exponent or trailing zeros: Decimal("2.00") → "2", Decimal("1E+3") → "1000"."""
+    text = format(value.normalize(), "f")
+    return "0" if text == "-0" else text
+
+
+def grade_number(response: str, *, answer: str, tolerance: Decimal) -> Grade:
+    """Grade a number or year: right if it is within tolerance of the answer (inclusive)."""
+    target = parse_number(answer)
+    if target is None:
+        raise ValueError(f"The item's answer {answer!r} is not a number.")
+    if tolerance < 0:
+        raise ValueError("The tolerance can't be below zero.")
+    given = response.strip()
+    expected = _format_number(target)
+    value = parse_number(response)
+    if value is None:
+        return Grade(False, 0.0, answer.strip(), given, "Answer with a number.", _diff(normalise(given), expected))
+    shown = _format_number(value)
+    diff = _diff(shown, expected)
+    if value == target:
+        return Grade(True, 1.0, answer.strip(), given, "", diff)
+    within = abs(value - target) <= tolerance
+    if not tolerance:
+        note = ""
+    elif within:
+        note = f"Within the tolerance of ±{_format_number(tolerance)}."
+    else:
+        note = f"Not within the tolerance of ±{_format_number(tolerance)}."
+    return Grade(within, 1.0 if within else 0.0, answer.strip(), given, note, diff)
+
+
+def _parse_truth(text: str) -> bool | None:
+    word = text.strip().casefold()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    return None
+
+
+def grade_true_false(response: str, *, answer: str) -> Grade:
+    """Grade a true/false item; the response may be True/False, T/F or Yes/No in any case."""
+    truth = _parse_truth(answer)
+    if truth is None:
+        raise ValueError(f"A true/false item's answer is True or False, not {answer!r}.")
+    expected = "True" if truth else "False"
+    given = response.strip()
+    said = _parse_truth(response)
+    if said is None:
+        return Grade(False, 0.0, expected, given, "Answer True or False.")
+    correct = said == truth
+    return Grade(correct, 1.0 if correct else 0.0, expected, "True" if said else "False", "")
+
+
+# --- choices and order -----------------------------------------------------------------------------------------
+
+
+def grade_choices(selected: Sequence[int], *, choices: Sequence[tuple[int, str, bool]]) -> Grade:
+    """Grade a multiple-choice answer given as the ids of the selected choices.
+
+    Right only if exactly the correct choices are selected. The score is (correct picks - wrong picks) / number of
+    correct choices, at least 0, so ticking every box earns nothing; with one correct choice it is 1 or 0.
+    Selecting an id twice counts once.
+    """
+    ids = [choice_id for choice_id, _, _ in choices]
+    if len(set(ids)) != len(ids):
+        raise ValueError("Two choices have the same id.")
+    unknown = set(selected) - set(ids)
+    if unknown:
+        raise ValueError(f"Unknown choice ids: {sorted(unknown)}.")
+    right = {choice_id for choice_id, _, is_correct in choices if is_correct}
+    if not right:
+        raise ValueError("No choice is marked correct.")
+    picked = set(selected)
+    hits, wrong = len(picked & right), len(picked - right)
+    correct = picked == right
+    score = 1.0 if correct else max(0.0, (hits - wrong) / len(right))
+    # Both texts follow the item's order of choices, as `derived_answer` does, so they read alike.
+    expected = "; ".join(text for choice_id, text, _ in choices if choice_id in right)
+    given = "; ".join(text for choice_id, text, _ in choices if choice_id in picked)
+    note = ""
+    if len(right) > 1 and not correct and picked:
+        note = f"{hits} of {len(right)} right choices picked" + (f", {wrong} wrong." if wrong else ".")
+    return Grade(correct, score, expected, given, note)
+
+
+def grade_order(order: Sequence[int], *, events: Sequence[tuple[int, str, int]]) -> Grade:
+    """Grade a chronology answer given as the event ids in the learner's order.
+
+    The score is the fraction of all pairs of events that the learner put in the right relative order (Kendall's
+    tau rescaled to 0..1): one neighbouring swap costs little, a reversed list scores 0. Pairs of all events are
+    used rather than neighbours only, so moving one event to the wrong end costs as much as it should.
+    """
+    if not events:
+        raise ValueError("A chronology item needs events.")
+    keys = {event_id: sort_key for event_id, _, sort_key in events}
+    texts = {event_id: text for event_id, text, _ in events}
+    if len(keys) != len(events):
+        raise ValueError("Two events have the same id.")
+    if len(set(keys.values())) != len(keys):
+        raise ValueError("Two events have the same sort key, so their order is ambiguous.")
+    if len(order) != len(keys) or set(order) != set(keys):
+        raise ValueError("The order must list each event id exactly once.")
+    ranks = [keys[event_id] for event_id in order]
+    pairs = len(ranks) * (len(ranks) - 1) // 2
+    in_order = sum(1 for i in range(len(ranks)) for j in range(i + 1, len(ranks)) if ranks[i] < ranks[j])
+    correct = in_order == pairs
+    score = in_order / pairs if pairs else 1.0
+    expected = " → ".join(texts[event_id] for event_id in sorted(keys, key=keys.__getitem__))
+    given = " → ".join(texts[event_id] for event_id in order)
+    note = "" if correct or in_order == 0 else f"{in_order} of {pairs} pairs of events in the right order."
+    return Grade(correct, score, expected, given, note)

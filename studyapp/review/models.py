@@ -1,0 +1,251 @@
+"""Each learner's review state per item, their append-only review log, and their study settings."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from studyapp.library.models import Deck, Item
+
+_STEP = re.compile(r"^(\d+)([smhd])$")
+_STEP_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_steps(text: str) -> tuple[timedelta, ...]:
+    """'1m 10m' -> (1 minute, 10 minutes). Raises ValidationError naming the bad step."""
+    steps = []
+    for token in text.split():
+        match = _STEP.match(token.lower())
+        if not match or int(match.group(1)) == 0:
+            raise ValidationError(
+                f"“{token}” is not a step: write steps like 1m 10m 1h 1d (s, m, h or d after a number above zero)."
+            )
+        steps.append(timedelta(**{_STEP_UNITS[match.group(2)]: int(match.group(1))}))
+    if len(steps) > 10:
+        raise ValidationError("Use at most 10 steps.")
+    return tuple(steps)
+
+
+def validate_steps(text: str) -> None:
+    parse_steps(text)
+
+
+def validate_timezone(name: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            f"“{name}” is not a time zone; use a name like Europe/London or America/Los_Angeles."
+        ) from None
+
+
+def validate_fsrs_parameters(value) -> None:
+    if value is None:
+        return
+    if not isinstance(value, list) or len(value) != 21 or not all(isinstance(x, (int, float)) for x in value):
+        raise ValidationError("FSRS parameters are a list of 21 numbers, or empty for the defaults.")
+
+
+class StudySettings(models.Model):
+    learner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_settings")
+    desired_retention = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.90"),
+        validators=[
+            MinValueValidator(Decimal("0.70"), "Desired retention must be at least 0.70."),
+            MaxValueValidator(Decimal("0.99"), "Desired retention can be at most 0.99."),
+        ],
+        help_text="The share of reviews you want to get right, 0.70–0.99. Higher means more reviews.",
+    )
+    new_per_day = models.PositiveIntegerField(
+        default=20,
+        validators=[MaxValueValidator(9999, "At most 9,999 new items a day.")],
+        help_text="New items introduced per day.",
+    )
+    reviews_per_day = models.PositiveIntegerField(
+        default=200,
+        validators=[MaxValueValidator(99999, "At most 99,999 reviews a day.")],
+        help_text="Most reviews shown per day.",
+    )
+    learning_steps = models.CharField(
+        max_length=100, default="1m 10m", validators=[validate_steps], help_text="E.g. 1m 10m: when new items return."
+    )
+    relearning_steps = models.CharField(
+        max_length=100, default="10m", validators=[validate_steps], help_text="E.g. 10m: when forgotten items return."
+    )
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    day_starts_at = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MaxValueValidator(23, "The day starts at an hour from 0 to 23.")],
+        help_text="The hour your study day starts (4 = 04:00, as in Anki).",
+    )
+    leech_threshold = models.PositiveSmallIntegerField(
+        default=8,
+        validators=[MinValueValidator(1, "A leech needs at least one lapse."), MaxValueValidator(99)],
+        help_text="After this many lapses an item is marked a leech and suspended.",
+    )
+    fsrs_parameters = models.JSONField(
+        null=True, blank=True, validators=[validate_fsrs_parameters], help_text="21 FSRS weights; empty = defaults."
+    )
+
+    class Meta:
+        verbose_name_plural = "study settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(desired_retention__gte=Decimal("0.70"), desired_retention__lte=Decimal("0.99")),
+                name="studysettings_retention_in_range",
+            ),
+            models.CheckConstraint(condition=Q(day_starts_at__lte=23), name="studysettings_day_start_is_an_hour"),
+            models.CheckConstraint(condition=Q(leech_threshold__gte=1), name="studysettings_leech_threshold_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Study settings of {self.learner}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class StudiedDeck(models.Model):
+    """A deck a learner has added to their studies."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="studied_decks")
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="learners")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learner", "deck"], name="studieddeck_unique_learner_deck")]
+
+    def __str__(self) -> str:
+        return f"{self.learner} studies {self.deck}"
+
+
+class CardState(models.TextChoices):
+    """fsrs.State, plus NEW for an item never reviewed (fsrs itself calls that Learning, step 0)."""
+
+    NEW = "new", "New"
+    LEARNING = "learning", "Learning"
+    REVIEW = "review", "Review"
+    RELEARNING = "relearning", "Relearning"
+
+
+class ReviewStateQuerySet(models.QuerySet):
+    def of(self, learner) -> ReviewStateQuerySet:
+        return self.filter(learner=learner)
+
+    def active(self, now) -> ReviewStateQuerySet:
+        """Not suspended and not buried at `now`."""
+        return self.filter(suspended=False).filter(Q(buried_until__isnull=True) | Q(buried_until__lte=now))
+
+    def learning_due(self, now) -> ReviewStateQuerySet:
+        """Learning and relearning items whose step is due."""
+        return self.filter(state__in=[CardState.LEARNING, CardState.RELEARNING], due__lte=now)
+
+    def review_due(self, day_end) -> ReviewStateQuerySet:
+        """Review items due before the learner's day ends."""
+        return self.filter(state=CardState.REVIEW, due__lt=day_end)
+
+    def new(self) -> ReviewStateQuerySet:
+        return self.filter(state=CardState.NEW)
+
+
+class ReviewState(models.Model):
+    """One learner's memory of one item, as FSRS models it."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_states")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="review_states")
+    state = models.CharField(max_length=10, choices=CardState.choices, default=CardState.NEW)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    # New items are due in deck order from the moment the deck was added (see services.study_deck).
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    first_review = models.DateTimeField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+    suspended = models.BooleanField(default=False)
+    is_leech = models.BooleanField(default=False)
+    flagged = models.BooleanField(default=False)
+    buried_until = models.DateTimeField(null=True, blank=True)
+    # Bumped on every change: a card rendered at version N can be answered only while it is still N.
+    version = models.PositiveIntegerField(default=0)
+
+    objects = ReviewStateQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "item"], name="reviewstate_unique_learner_item"),
+            models.CheckConstraint(
+                condition=Q(state=CardState.NEW) | Q(last_review__isnull=False),
+                name="reviewstate_reviewed_unless_new",
+            ),
+            models.CheckConstraint(
+                condition=Q(difficulty__isnull=True) | Q(difficulty__gte=1, difficulty__lte=10),
+                name="reviewstate_difficulty_1_to_10",
+            ),
+        ]
+        indexes = [
+            # The queue: "next learning/review/new item of this learner, earliest due first".
+            models.Index(fields=["learner", "state", "due"], name="reviewstate_queue_idx"),
+            # The counts of new items introduced today.
+            models.Index(fields=["learner", "first_review"], name="reviewstate_introduced_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · item {self.item_id} · {self.state}"
+
+
+class Rating(models.IntegerChoices):
+    AGAIN = 1, "Again"
+    HARD = 2, "Hard"
+    GOOD = 3, "Good"
+    EASY = 4, "Easy"
+
+
+class ReviewLog(models.Model):
+    """One answered card. Append-only; undo deletes the newest entry and restores `state_before`."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="review_logs")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    # The card's state when it was shown: NEW/LEARNING/REVIEW/RELEARNING (Anki's revlog type).
+    state = models.CharField(max_length=10, choices=CardState.choices)
+    reviewed_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    response = models.TextField(blank=True)
+    was_correct = models.BooleanField(null=True, blank=True)
+    client_uuid = models.UUIDField()
+    state_before = models.JSONField()
+    state_after = models.JSONField()
+    # Ids of the sibling review states this review buried (undo unburies them).
+    buried_siblings = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-pk"]
+        constraints = [
+            # A replayed submission carries the same client_uuid and is refused here.
+            models.UniqueConstraint(fields=["learner", "client_uuid"], name="reviewlog_unique_learner_submission"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=4), name="reviewlog_rating_1_to_4"),
+        ]
+        indexes = [
+            # "Reviews today", undo's "newest review", and the history charts.
+            models.Index(fields=["learner", "reviewed_at"], name="reviewlog_learner_time_idx"),
+            # An item's history.
+            models.Index(fields=["item", "learner", "reviewed_at"], name="reviewlog_item_history_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.learner} rated item {self.item_id} {self.get_rating_display()} at {self.reviewed_at:%Y-%m-%d %H:%M}"
+        )

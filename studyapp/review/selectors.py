@@ -1,0 +1,116 @@
+"""Reads of the review app: the learner's day, queue counts and the next card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Min, QuerySet
+from django.shortcuts import get_object_or_404
+
+from studyapp.library.models import Deck
+from studyapp.review.days import LearnerDay, learner_day
+from studyapp.review.models import CardState, ReviewLog, ReviewState, StudiedDeck, StudySettings
+
+
+def day_of(study_settings: StudySettings, now: datetime) -> LearnerDay:
+    return learner_day(now, zone=study_settings.zone, starts_at=study_settings.day_starts_at)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """What is left today. `new` and `review` are already cut to the day's remaining limits."""
+
+    new: int
+    learning: int
+    review: int
+    new_left_today: int
+    reviews_left_today: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+def _deck_states(learner, deck: Deck | None, now: datetime) -> QuerySet[ReviewState]:
+    states = ReviewState.objects.of(learner).active(now)
+    return states.filter(item__deck=deck) if deck is not None else states
+
+
+# Counts shown are capped so that counting stays cheap whatever the size of the collection.
+LEARNING_COUNT_CAP = 999
+
+
+def queue_counts(learner, study_settings: StudySettings, now: datetime, deck: Deck | None = None) -> QueueCounts:
+    """Counts for the session screen, in one query whose cost does not grow with the collection.
+
+    The day's limits count across all decks, as in Anki: new items introduced today
+    (first_review today) and reviews of review-state items answered today. Each queue is
+    counted through a LIMITed subquery, so at most the day's limit of rows is read.
+    """
+    day = day_of(study_settings, now)
+    states = _deck_states(learner, deck, now)
+    parts = [
+        ReviewState.objects.of(learner).filter(first_review__gte=day.start).values("pk"),
+        ReviewLog.objects.filter(learner=learner, reviewed_at__gte=day.start, state=CardState.REVIEW).values("pk"),
+        states.learning_due(now).values("pk")[:LEARNING_COUNT_CAP],
+        states.review_due(day.end).values("pk")[: study_settings.reviews_per_day],
+        states.new().values("pk")[: study_settings.new_per_day],
+    ]
+    selects, params = [], []
+    for number, queryset in enumerate(parts):
+        sql, part_params = queryset.query.sql_with_params()
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) part{number})")  # noqa: S608 - SQL compiled by the ORM
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        introduced, reviews_done, learning, review, new = cursor.fetchone()
+    new_left = max(study_settings.new_per_day - introduced, 0)
+    reviews_left = max(study_settings.reviews_per_day - reviews_done, 0)
+    return QueueCounts(
+        new=min(new, new_left),
+        learning=learning,
+        review=min(review, reviews_left),
+        new_left_today=new_left,
+        reviews_left_today=reviews_left,
+    )
+
+
+def next_card(learner, study_settings: StudySettings, now: datetime, counts: QueueCounts, deck: Deck | None = None):
+    """The next review state to show: learning due now, then reviews due today, then new items within the limit."""
+    states = _deck_states(learner, deck, now).select_related("item", "item__passage")
+    day = day_of(study_settings, now)
+    if counts.learning:
+        queue = states.learning_due(now)
+    elif counts.review:
+        queue = states.review_due(day.end)
+    elif counts.new:
+        queue = states.new()
+    else:
+        return None
+    return queue.order_by("due", "pk").first()
+
+
+def next_due_at(learner, now: datetime, deck: Deck | None = None) -> datetime | None:
+    """When the next item (not suspended) becomes due, for an empty queue's message."""
+    states = ReviewState.objects.of(learner).filter(suspended=False).exclude(state=CardState.NEW)
+    if deck is not None:
+        states = states.filter(item__deck=deck)
+    return states.aggregate(next=Min("due"))["next"]
+
+
+def studied_decks(learner) -> QuerySet[StudiedDeck]:
+    return StudiedDeck.objects.filter(learner=learner).select_related("deck").order_by("deck__title")
+
+
+def get_studied_deck(learner, slug: str) -> StudiedDeck:
+    """404 unless the learner studies this deck."""
+    return get_object_or_404(
+        StudiedDeck.objects.select_related("deck", "deck__source"), learner=learner, deck__slug=slug
+    )
+
+
+def get_state_for_learner(learner, state_id: int) -> ReviewState:
+    """A learner's own review state; another learner's is a 404."""
+    return get_object_or_404(ReviewState.objects.select_related("item", "item__deck"), pk=state_id, learner=learner)

@@ -1,0 +1,269 @@
+"""Writes of the review app: adding decks to one's studies, recording reviews, undo, suspend, bury, flag."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core import signing
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+
+from studyapp.library.models import Deck, Item
+from studyapp.review import scheduling
+from studyapp.review.days import learner_day
+from studyapp.review.models import CardState, Rating, ReviewLog, ReviewState, StudiedDeck, StudySettings
+
+CARD_TOKEN_SALT = "studyapp.review.card"  # noqa: S105 - a signing namespace, not a secret
+# A rendered card may be answered within this time; after that the page is reloaded.
+CARD_TOKEN_MAX_AGE = timedelta(days=2)
+
+
+class StaleCard(Exception):
+    """The card changed since it was shown (answered in another tab, undone, suspended...)."""
+
+
+class _AlreadyRecorded(Exception):
+    """This very submission (same client_uuid) was recorded before."""
+
+
+class BadToken(Exception):
+    """The card token is forged, expired, or belongs to someone else."""
+
+
+@dataclass(frozen=True)
+class CardToken:
+    state_id: int
+    version: int
+    client_uuid: uuid.UUID
+    reversed: bool
+
+
+def make_card_token(*, learner, state: ReviewState, reversed: bool = False) -> str:
+    """A one-time token for a rendered card: which state, at which version, and a fresh submission id."""
+    return signing.dumps(
+        {"l": learner.pk, "s": state.pk, "v": state.version, "u": uuid.uuid4().hex, "r": int(reversed)},
+        salt=CARD_TOKEN_SALT,
+        compress=True,
+    )
+
+
+def read_card_token(token: str, *, learner) -> CardToken:
+    try:
+        data = signing.loads(token, salt=CARD_TOKEN_SALT, max_age=CARD_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        raise BadToken("This card has expired or is not valid; reload the page.") from None
+    if data.get("l") != learner.pk:
+        raise BadToken("This card belongs to another learner.")
+    return CardToken(data["s"], data["v"], uuid.UUID(data["u"]), bool(data.get("r")))
+
+
+def settings_for(learner) -> StudySettings:
+    """The learner's study settings, created with the defaults the first time."""
+    try:
+        return learner.study_settings
+    except StudySettings.DoesNotExist:
+        study_settings, _ = StudySettings.objects.get_or_create(learner=learner)
+        learner.study_settings = study_settings
+        return study_settings
+
+
+@transaction.atomic
+def study_deck(*, learner, deck: Deck, now: datetime) -> StudiedDeck:
+    """Add a deck to the learner's studies and give each of its items a new review state."""
+    studied, _ = StudiedDeck.objects.get_or_create(learner=learner, deck=deck)
+    add_new_states(learners=[learner.pk], items=deck.items.all(), now=now)
+    return studied
+
+
+def add_new_states(*, learners: list[int], items, now: datetime) -> int:
+    """Create the missing review states of these learners for these items.
+
+    New items are due in deck order from `now` (one microsecond apart), so the
+    queue's index on (learner, state, due) gives them in order without a join.
+    """
+    existing = set(
+        ReviewState.objects.filter(learner_id__in=learners, item__in=items).values_list("learner_id", "item_id")
+    )
+    rows = [
+        ReviewState(learner_id=learner_id, item_id=item_id, due=now + timedelta(microseconds=position))
+        for item_id, position in items.values_list("pk", "position")
+        for learner_id in learners
+        if (learner_id, item_id) not in existing
+    ]
+    ReviewState.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def add_states_for_new_item(item: Item) -> None:
+    """Called when an item is saved: learners of its deck get a new state for it."""
+    learners = list(StudiedDeck.objects.filter(deck_id=item.deck_id).values_list("learner_id", flat=True))
+    if learners:
+        add_new_states(learners=learners, items=Item.objects.filter(pk=item.pk), now=item.created_at)
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    log: ReviewLog
+    replayed: bool  # True when this submission had already been recorded
+    became_leech: bool
+
+
+def record_review(
+    *,
+    learner,
+    token: str,
+    rating: Rating,
+    now: datetime,
+    response: str = "",
+    was_correct: bool | None = None,
+    duration_ms: int | None = None,
+) -> ReviewOutcome:
+    """Apply one rating to one card, exactly once.
+
+    The token names the state and the version it was shown at. A replay of the same
+    token hits the unique (learner, client_uuid) constraint and returns the first result;
+    a card changed since it was shown (another tab, undo) raises StaleCard. The state is
+    updated only if its version is unchanged, so concurrent writers can't both win.
+    """
+    card = read_card_token(token, learner=learner)
+    try:
+        with transaction.atomic():
+            return _record_review(learner, card, Rating(rating), now, response, was_correct, duration_ms)
+    except (IntegrityError, _AlreadyRecorded):
+        existing = ReviewLog.objects.filter(learner=learner, client_uuid=card.client_uuid).first()
+        if existing is None:
+            raise
+        return ReviewOutcome(log=existing, replayed=True, became_leech=False)
+
+
+def _record_review(learner, card: CardToken, rating, now, response, was_correct, duration_ms) -> ReviewOutcome:
+    state = ReviewState.objects.select_related("item").filter(pk=card.state_id, learner=learner).first()
+    if state is None:
+        raise BadToken("This card is not yours.")
+    if state.version != card.version:
+        if ReviewLog.objects.filter(learner=learner, client_uuid=card.client_uuid).exists():
+            raise _AlreadyRecorded
+        raise StaleCard("This card was already answered or changed elsewhere; here is the next one.")
+
+    study_settings = settings_for(learner)
+    before = scheduling.snapshot(state)
+    shown_as = state.state
+    new_card = scheduling.review(scheduling.scheduler_for(study_settings), state, rating, now, duration_ms)
+    scheduling.apply_card(state, new_card)
+    state.reps += 1
+    if state.first_review is None:
+        state.first_review = now
+    became_leech = False
+    if shown_as == CardState.REVIEW and rating == Rating.AGAIN:
+        state.lapses += 1
+        if state.lapses >= study_settings.leech_threshold and not state.is_leech:
+            state.is_leech = True
+            state.suspended = True
+            became_leech = True
+
+    day = learner_day(now, zone=study_settings.zone, starts_at=study_settings.day_starts_at)
+    buried = _bury_siblings(learner, state, until=day.end)
+
+    log = ReviewLog.objects.create(
+        learner=learner,
+        item_id=state.item_id,
+        rating=rating,
+        state=shown_as,
+        reviewed_at=now,
+        duration_ms=duration_ms,
+        response=response[:2000],
+        was_correct=was_correct,
+        client_uuid=card.client_uuid,
+        state_before=before,
+        state_after=scheduling.snapshot(state),
+        buried_siblings=buried,
+    )
+    _save_if_unchanged(state, expected_version=card.version)
+    return ReviewOutcome(log=log, replayed=False, became_leech=became_leech)
+
+
+def _save_if_unchanged(state: ReviewState, *, expected_version: int) -> None:
+    fields = {f: getattr(state, f) for f in scheduling.SNAPSHOT_FIELDS}
+    updated = ReviewState.objects.filter(pk=state.pk, version=expected_version).update(
+        **fields, version=F("version") + 1
+    )
+    if not updated:
+        raise StaleCard("This card was already answered or changed elsewhere; here is the next one.")
+    state.version = expected_version + 1
+
+
+def _bury_siblings(learner, state: ReviewState, *, until: datetime) -> list[int]:
+    """Bury the other items drawn from the same passage until the learner's day ends; return their ids.
+
+    Only siblings that are not buried now are touched (their buried_until is empty or past),
+    so undo can restore them by clearing it. One UPDATE ... RETURNING (SQLite >= 3.35 and PostgreSQL).
+    """
+    if state.item.passage_id is None:
+        return []
+    table = ReviewState._meta.db_table
+    items = Item._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET buried_until = %s, version = version + 1 "  # noqa: S608 - table names are ours
+            f"WHERE learner_id = %s AND id <> %s AND suspended = %s "
+            f"AND (buried_until IS NULL OR buried_until < %s) "
+            f"AND item_id IN (SELECT id FROM {items} WHERE passage_id = %s) RETURNING id",
+            [until, learner.pk, state.pk, False, until, state.item.passage_id],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+@transaction.atomic
+def undo_last_review(*, learner, since: datetime | None = None) -> ReviewLog | None:
+    """Revert the learner's newest review exactly: its state restored, its log removed, its siblings unburied.
+
+    `since` limits undo to reviews made after that moment (the current study day).
+    Returns the removed log (unsaved) or None when there is nothing to undo.
+    """
+    logs = ReviewLog.objects.filter(learner=learner)
+    if since is not None:
+        logs = logs.filter(reviewed_at__gte=since)
+    log = logs.select_for_update().order_by("-reviewed_at", "-pk").first()
+    if log is None:
+        return None
+    state = ReviewState.objects.select_for_update().get(learner=learner, item_id=log.item_id)
+    scheduling.restore(state, log.state_before)
+    fields = {f: getattr(state, f) for f in scheduling.SNAPSHOT_FIELDS}
+    ReviewState.objects.filter(pk=state.pk).update(**fields, version=F("version") + 1)
+    if log.buried_siblings:
+        ReviewState.objects.filter(pk__in=log.buried_siblings, learner=learner).update(
+            buried_until=None, version=F("version") + 1
+        )
+    log.delete()
+    return log
+
+
+def _change_state(learner, state_id: int, **changes) -> ReviewState:
+    with transaction.atomic():
+        state = ReviewState.objects.select_for_update().get(pk=state_id, learner=learner)
+        for field, value in changes.items():
+            setattr(state, field, value)
+        state.version += 1
+        state.save(update_fields=[*changes, "version"])
+    return state
+
+
+def suspend(*, learner, state_id: int) -> ReviewState:
+    return _change_state(learner, state_id, suspended=True)
+
+
+def unsuspend(*, learner, state_id: int) -> ReviewState:
+    """Unsuspending a leech keeps its leech mark (like Anki's tag) but lets it be reviewed again."""
+    return _change_state(learner, state_id, suspended=False)
+
+
+def bury(*, learner, state_id: int, now: datetime) -> ReviewState:
+    study_settings = settings_for(learner)
+    day = learner_day(now, zone=study_settings.zone, starts_at=study_settings.day_starts_at)
+    return _change_state(learner, state_id, buried_until=day.end)
+
+
+def set_flag(*, learner, state_id: int, flagged: bool) -> ReviewState:
+    return _change_state(learner, state_id, flagged=flagged)

@@ -1,0 +1,244 @@
+"""The study session: decks with their counts, the card, the answer, the rating.
+
+Every view works as a plain form post and, for htmx requests, returns only the card partial.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from studyapp.http import HtmxHttpRequest
+from studyapp.library import selectors as library_selectors
+from studyapp.library.models import Passage
+from studyapp.review import cards, scheduling, selectors, services
+from studyapp.review.forms import StudySettingsForm
+from studyapp.review.models import Rating, ReviewState
+
+
+@require_GET
+@login_required
+def study_home(request: HtmxHttpRequest) -> HttpResponse:
+    now = timezone.now()
+    study_settings = services.settings_for(request.user)
+    studied = list(selectors.studied_decks(request.user))
+    rows = [(entry.deck, selectors.queue_counts(request.user, study_settings, now, entry.deck)) for entry in studied]
+    studied_ids = {entry.deck_id for entry in studied}
+    others = [deck for deck in library_selectors.decks_for_home() if deck.pk not in studied_ids]
+    return render(request, "review/home.html", {"rows": rows, "others": others})
+
+
+@require_POST
+@login_required
+def add_deck(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    deck = library_selectors.get_deck(slug)
+    services.study_deck(learner=request.user, deck=deck, now=timezone.now())
+    messages.success(request, f"“{deck}” is in your studies.")
+    return redirect("review:session", slug=deck.slug)
+
+
+def _card_context(request: HtmxHttpRequest, deck, *, notice: str = "") -> dict:
+    """The next card's question (never its answer), with the counts."""
+    now = timezone.now()
+    study_settings = services.settings_for(request.user)
+    counts = selectors.queue_counts(request.user, study_settings, now, deck)
+    state = selectors.next_card(request.user, study_settings, now, counts, deck)
+    context = {"deck": deck, "counts": counts, "state": state, "notice": notice, "phase": "question"}
+    if state is None:
+        context["next_due"] = selectors.next_due_at(request.user, now, deck)
+        return context
+    reversed_side = cards.reversed_direction(state)
+    token = services.make_card_token(learner=request.user, state=state, reversed=reversed_side)
+    context.update(token=token, question=cards.question(state, reversed=reversed_side, seed=token))
+    return context
+
+
+def _render_card(request: HtmxHttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    template = "review/session.html#card" if request.htmx else "review/session.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@login_required
+def session(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    studied = selectors.get_studied_deck(request.user, slug)
+    return _render_card(request, _card_context(request, studied.deck))
+
+
+def _state_from_token(request: HtmxHttpRequest) -> tuple[ReviewState, services.CardToken]:
+    card = services.read_card_token(request.POST.get("token", ""), learner=request.user)
+    state = selectors.get_state_for_learner(request.user, card.state_id)
+    return state, card
+
+
+@require_POST
+@login_required
+def answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Grade the response and show the answer with the four ratings. Changes nothing."""
+    studied = selectors.get_studied_deck(request.user, slug)
+    try:
+        state, card = _state_from_token(request)
+    except services.BadToken as error:
+        return _render_card(request, _card_context(request, studied.deck, notice=str(error)))
+    if state.version != card.version:
+        return _render_card(request, _card_context(request, studied.deck, notice="That card was already answered."))
+    try:
+        response_text, response = cards.read_response(state, request.POST)
+        result = cards.grade(state, response)
+    except cards.BadResponse as error:
+        context = _card_context(request, studied.deck, notice=str(error))
+        return _render_card(request, context, status=422)
+
+    now = timezone.now()
+    scheduler = scheduling.scheduler_for(services.settings_for(request.user), fuzz=False)
+    intervals = scheduling.preview_intervals(scheduler, state, now)
+    suggested = cards.suggested_rating(result)
+    passage = state.item.passage
+    paragraph = (
+        list(Passage.objects.filter(source_id=passage.source_id, paragraph=passage.paragraph).order_by("index"))
+        if passage
+        else []
+    )
+    context = {
+        "deck": studied.deck,
+        "phase": "feedback",
+        "state": state,
+        "token": request.POST["token"],
+        "reversed": card.reversed,
+        "result": result,
+        "response_text": response_text,
+        "paragraph": paragraph,
+        "ratings": [(rating, scheduling.format_interval(intervals[rating]), rating == suggested) for rating in Rating],
+        "started_at": request.POST.get("started_at", ""),
+    }
+    return _render_card(request, context)
+
+
+def _duration_ms(request: HtmxHttpRequest) -> int | None:
+    try:
+        value = int(request.POST.get("duration_ms", ""))
+    except ValueError:
+        return None
+    return min(max(value, 0), 60 * 60 * 1000)
+
+
+@require_POST
+@login_required
+def rate(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Record the rating once, then show the next card."""
+    studied = selectors.get_studied_deck(request.user, slug)
+    try:
+        rating = Rating(int(request.POST.get("rating", "")))
+    except ValueError:
+        return HttpResponseBadRequest("Rate with 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
+    correct = request.POST.get("correct")
+    notice = ""
+    try:
+        outcome = services.record_review(
+            learner=request.user,
+            token=request.POST.get("token", ""),
+            rating=rating,
+            now=timezone.now(),
+            response=request.POST.get("response", ""),
+            was_correct={"1": True, "0": False}.get(correct),
+            duration_ms=_duration_ms(request),
+        )
+    except services.BadToken as error:
+        notice = str(error)
+    except services.StaleCard as error:
+        notice = str(error)
+    else:
+        if outcome.became_leech:
+            notice = "That item has lapsed too often: it is now a leech and suspended. Rewrite or unsuspend it later."
+    if not request.htmx:
+        if notice:
+            messages.warning(request, notice)
+        return redirect("review:session", slug=slug)
+    return _render_card(request, _card_context(request, studied.deck, notice=notice))
+
+
+@require_POST
+@login_required
+def undo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    studied = selectors.get_studied_deck(request.user, slug)
+    study_settings = services.settings_for(request.user)
+    day = selectors.day_of(study_settings, timezone.now())
+    undone = services.undo_last_review(learner=request.user, since=day.start)
+    notice = "Undid your last review." if undone else "Nothing to undo today."
+    if not request.htmx:
+        messages.info(request, notice)
+        return redirect("review:session", slug=slug)
+    return _render_card(request, _card_context(request, studied.deck, notice=notice))
+
+
+@require_POST
+@login_required
+def card_action(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Suspend, bury or flag the card on screen."""
+    studied = selectors.get_studied_deck(request.user, slug)
+    action = request.POST.get("action")
+    try:
+        state, _card = _state_from_token(request)
+    except services.BadToken as error:
+        return _render_card(request, _card_context(request, studied.deck, notice=str(error)))
+    if action == "suspend":
+        services.suspend(learner=request.user, state_id=state.pk)
+        notice = "Suspended. Find it under Suspended items."
+    elif action == "bury":
+        services.bury(learner=request.user, state_id=state.pk, now=timezone.now())
+        notice = "Buried until tomorrow."
+    elif action in {"flag", "unflag"}:
+        services.set_flag(learner=request.user, state_id=state.pk, flagged=action == "flag")
+        notice = "Flagged for a later look." if action == "flag" else "Flag removed."
+    else:
+        return HttpResponseBadRequest("Unknown action.")
+    if not request.htmx:
+        messages.info(request, notice)
+        return redirect("review:session", slug=slug)
+    return _render_card(request, _card_context(request, studied.deck, notice=notice))
+
+
+@require_GET
+@login_required
+def suspended_items(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    studied = selectors.get_studied_deck(request.user, slug)
+    states = (
+        ReviewState.objects.of(request.user)
+        .filter(item__deck=studied.deck)
+        .filter(suspended=True)
+        .select_related("item")
+        .order_by("item__position")
+    )
+    flagged = (
+        ReviewState.objects.of(request.user)
+        .filter(item__deck=studied.deck, flagged=True)
+        .select_related("item")
+        .order_by("item__position")
+    )
+    return render(request, "review/suspended.html", {"deck": studied.deck, "states": states, "flagged": flagged})
+
+
+@require_POST
+@login_required
+def unsuspend(request: HtmxHttpRequest, slug: str, state_id: int) -> HttpResponse:
+    studied = selectors.get_studied_deck(request.user, slug)
+    state = selectors.get_state_for_learner(request.user, state_id)
+    services.unsuspend(learner=request.user, state_id=state.pk)
+    messages.success(request, "Unsuspended: it will come up in your reviews again.")
+    return redirect("review:suspended", slug=studied.deck.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def study_settings(request: HtmxHttpRequest) -> HttpResponse:
+    instance = services.settings_for(request.user)
+    form = StudySettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Study settings saved.")
+        return redirect("review:settings")
+    return render(request, "review/settings.html", {"form": form}, status=422 if form.errors else 200)
