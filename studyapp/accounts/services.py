@@ -27,6 +27,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("admin", "admin-manages-1927", "Admin", "Admin"),
 )
 DEMO_INSTRUCTOR = "irene"
+# The student who gets about 60 days of simulated review history.
+DEMO_HISTORY_STUDENT = "ada"
 
 
 @transaction.atomic

@@ -25,8 +25,17 @@ from studyapp.library.models import (
 )
 
 
+class PassageInlineForm(forms.ModelForm):
+    def _post_clean(self) -> None:
+        # Every field is read-only here. Model validation would check the old offsets against the
+        # source's new, unsaved text and report errors on fields this form lacks: a ValueError (500)
+        # instead of saving a changed text. SourceForm guards the text; passages are re-split on save.
+        pass
+
+
 class PassageInline(admin.TabularInline):
     model = Passage
+    form = PassageInlineForm
     fields = ("index", "paragraph", "start", "end", "text", "item_count")
     readonly_fields = fields
     extra = 0
@@ -45,10 +54,22 @@ class PassageInline(admin.TabularInline):
         return passage.num_items
 
 
+class SourceTextField(forms.CharField):
+    """The text exactly as typed: passages are offsets into it, so no stripping, and the
+    CRLF line breaks every browser sends for a textarea become the LF the text is stored with."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "strip": False})
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class SourceForm(forms.ModelForm):
     class Meta:
         model = Source
         fields = ("title", "author", "publication", "text")
+        field_classes = {"text": SourceTextField}
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]

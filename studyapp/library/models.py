@@ -70,7 +70,8 @@ class Passage(models.Model):
         return f"{self.source.title} §{self.index}: {self.text[:60]}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.source.get_absolute_url()}#passage-{self.index}"
+        # source_id, not source: a deck page links every item's passage and must not load each source.
+        return f"{reverse('library:source_detail', args=[self.source_id])}#passage-{self.index}"
 
     def clean(self) -> None:
         super().clean()

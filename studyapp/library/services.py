@@ -130,7 +130,8 @@ def move_items(*, items: Iterable[Item], deck: Deck) -> int:
             f"{len(foreign)} of the items are drawn from a source that “{deck}” does not use; "
             "they can only move to a deck with the same source."
         )
-    next_position = (deck.items.aggregate(last=Max("position"))["last"] or -1) + 1
+    last = deck.items.aggregate(last=Max("position"))["last"]
+    next_position = 0 if last is None else last + 1
     for offset, item in enumerate(items):
         item.deck = deck
         item.position = next_position + offset

@@ -54,9 +54,11 @@ def question(state: ReviewState, *, reversed: bool, seed: str) -> Question:
         rows = list(item.events.all())
         events = [(e.pk, e.text) for e in rows]
         true_order = [e.pk for e in rows]
-    # Shuffled by the card token's id, so a reload of the same card keeps the same order;
-    # a shuffle that happens to give the right order is shuffled again.
+    # Choices and events are shuffled by the card token, so a re-render of the same token keeps the
+    # same order; a shuffle of events that happens to give the right order is shuffled again.
     rng = random.Random(seed)  # noqa: S311 - not security related
+    # Authors tend to write the right choice first; never let its position give it away.
+    rng.shuffle(choices)
     for _ in range(10):
         rng.shuffle(events)
         if len(events) < 2 or [event_id for event_id, _ in events] != true_order:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import Min, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
 from studyapp.library.models import Deck
@@ -23,10 +24,11 @@ class QueueCounts:
     """What is left today. `new` and `review` are already cut to the day's remaining limits."""
 
     new: int
-    learning: int
+    learning: int  # learning items due now or within the learn-ahead limit (as Anki counts them)
     review: int
     new_left_today: int
     reviews_left_today: int
+    learning_now: int = 0  # of those, the ones due already
 
     @property
     def total(self) -> int:
@@ -40,6 +42,8 @@ def _deck_states(learner, deck: Deck | None, now: datetime) -> QuerySet[ReviewSt
 
 # Counts shown are capped so that counting stays cheap whatever the size of the collection.
 LEARNING_COUNT_CAP = 999
+# When nothing else is left, learning items due this soon are shown early (Anki's "learn ahead limit").
+LEARN_AHEAD = timedelta(minutes=20)
 
 
 def queue_counts(learner, study_settings: StudySettings, now: datetime, deck: Deck | None = None) -> QueueCounts:
@@ -55,6 +59,7 @@ def queue_counts(learner, study_settings: StudySettings, now: datetime, deck: De
         ReviewState.objects.of(learner).filter(first_review__gte=day.start).values("pk"),
         ReviewLog.objects.filter(learner=learner, reviewed_at__gte=day.start, state=CardState.REVIEW).values("pk"),
         states.learning_due(now).values("pk")[:LEARNING_COUNT_CAP],
+        states.learning_due(now + LEARN_AHEAD).values("pk")[:LEARNING_COUNT_CAP],
         states.review_due(day.end).values("pk")[: study_settings.reviews_per_day],
         states.new().values("pk")[: study_settings.new_per_day],
     ]
@@ -65,12 +70,13 @@ def queue_counts(learner, study_settings: StudySettings, now: datetime, deck: De
         params.extend(part_params)
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(selects), params)
-        introduced, reviews_done, learning, review, new = cursor.fetchone()
+        introduced, reviews_done, learning_now, learning, review, new = cursor.fetchone()
     new_left = max(study_settings.new_per_day - introduced, 0)
     reviews_left = max(study_settings.reviews_per_day - reviews_done, 0)
     return QueueCounts(
         new=min(new, new_left),
         learning=learning,
+        learning_now=learning_now,
         review=min(review, reviews_left),
         new_left_today=new_left,
         reviews_left_today=reviews_left,
@@ -78,26 +84,30 @@ def queue_counts(learner, study_settings: StudySettings, now: datetime, deck: De
 
 
 def next_card(learner, study_settings: StudySettings, now: datetime, counts: QueueCounts, deck: Deck | None = None):
-    """The next review state to show: learning due now, then reviews due today, then new items within the limit."""
+    """The next review state to show: learning due now, then reviews due today, then new items within the
+    limit, then learning items due within the learn-ahead limit. One query."""
     states = _deck_states(learner, deck, now).select_related("item", "item__passage")
     day = day_of(study_settings, now)
-    if counts.learning:
+    if counts.learning_now:
         queue = states.learning_due(now)
     elif counts.review:
         queue = states.review_due(day.end)
     elif counts.new:
         queue = states.new()
+    elif counts.learning:
+        queue = states.learning_due(now + LEARN_AHEAD)
     else:
         return None
     return queue.order_by("due", "pk").first()
 
 
 def next_due_at(learner, now: datetime, deck: Deck | None = None) -> datetime | None:
-    """When the next item (not suspended) becomes due, for an empty queue's message."""
+    """The first moment after `now` when a reviewed, unsuspended item becomes due (or unburied and due)."""
     states = ReviewState.objects.of(learner).filter(suspended=False).exclude(state=CardState.NEW)
     if deck is not None:
         states = states.filter(item__deck=deck)
-    return states.aggregate(next=Min("due"))["next"]
+    available = Greatest("due", Coalesce("buried_until", "due"))
+    return states.annotate(available=available).filter(available__gt=now).aggregate(next=Min("available"))["next"]
 
 
 def studied_decks(learner) -> QuerySet[StudiedDeck]:

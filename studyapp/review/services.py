@@ -204,6 +204,9 @@ def _bury_siblings(learner, state: ReviewState, *, until: datetime) -> list[int]
         return []
     table = ReviewState._meta.db_table
     items = Item._meta.db_table
+    # Raw SQL skips the ORM's adaptation: without it SQLite would store "...+00:00" text, which
+    # compares unequal to the ORM's naive-UTC text (an item stayed buried at the very end of its day).
+    until = connection.ops.adapt_datetimefield_value(until)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET buried_until = %s, version = version + 1 "  # noqa: S608 - table names are ours

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from studyapp.accounts.models import User
 from tests.browser.conftest import screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback keeps the groups made by the data migration across these flushing tests.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

@@ -4,15 +4,18 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from studyapp.accounts.models import User
-from studyapp.accounts.services import DEMO_ACCOUNTS, DEMO_INSTRUCTOR, ensure_demo_accounts
+from studyapp.accounts.services import DEMO_ACCOUNTS, DEMO_HISTORY_STUDENT, DEMO_INSTRUCTOR, ensure_demo_accounts
+from studyapp.demo.history import simulate_history
 from studyapp.library.files import read_deck_file
 from studyapp.library.models import Deck
 from studyapp.library.services import DeckImportError, import_deck
 
 DEMO_DECK_FILE = Path(settings.BASE_DIR) / "fixtures" / "left-opposition-1927.json"
 DEMO_DECK_SLUG = "left-opposition-1927"
+DEMO_HISTORY_DAYS = 60
 
 
 class Command(BaseCommand):
@@ -21,8 +24,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--owner", help="Owner of the demo deck when DEBUG is off (no demo accounts then).")
         parser.add_argument("--quiet-logins", action="store_true", help="Don't print the demo logins.")
+        parser.add_argument("--skip-history", action="store_true", help="Don't simulate the demo student's reviews.")
 
-    def handle(self, *args, owner: str | None, quiet_logins: bool, **options):
+    def handle(self, *args, owner: str | None, quiet_logins: bool, skip_history: bool, **options):
         if settings.DEBUG:
             for account, created in ensure_demo_accounts():
                 self.stdout.write(f"{'Created' if created else 'Kept'} demo account {account.username}.")
@@ -34,7 +38,8 @@ class Command(BaseCommand):
         if deck_owner is None:
             raise CommandError(f"No user named “{owner}”.")
 
-        if Deck.objects.filter(slug=DEMO_DECK_SLUG).exists():
+        deck = Deck.objects.filter(slug=DEMO_DECK_SLUG).first()
+        if deck is not None:
             self.stdout.write(f"The demo deck “{DEMO_DECK_SLUG}” is already loaded.")
         else:
             try:
@@ -42,6 +47,17 @@ class Command(BaseCommand):
             except DeckImportError as error:
                 raise CommandError("The demo deck is invalid:\n" + "\n".join(error.errors)) from None
             self.stdout.write(f"Loaded the demo deck “{deck}” with {deck.items.count()} items.")
+
+        student = User.objects.filter(username=DEMO_HISTORY_STUDENT).first() if settings.DEBUG else None
+        if student is not None and not skip_history:
+            history = simulate_history(learner=student, deck=deck, days=DEMO_HISTORY_DAYS, until=timezone.now())
+            if history.reviews:
+                self.stdout.write(
+                    f"Gave {student} {history.reviews} reviews on {history.days_studied} of the last "
+                    f"{DEMO_HISTORY_DAYS} days."
+                )
+            else:
+                self.stdout.write(f"{student} already has review history on the demo deck.")
 
         if settings.DEBUG and not quiet_logins:
             self.stdout.write("\nDemo logins (local use only):")
