@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "studyapp.accounts",
     "studyapp.library",
     "studyapp.review",
+    "studyapp.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -257,11 +257,13 @@ def _import_item(raw: Any, deck: Deck, passages: dict[int, Passage], position: i
         return ["field tolerance: expected a number."]
 
     try:
-        choices = [ChoiceData(str(c["text"]), bool(c["correct"])) for c in raw.get("choices", [])]
+        choices = [ChoiceData(str(c["text"]), _json_bool(c["correct"])) for c in raw.get("choices", [])]
     except (TypeError, KeyError):
         return ['field choices: expected a list of {"text": ..., "correct": true/false}.']
     try:
-        events = [EventData(str(e["text"]), str(e.get("when", "")), int(e["sort_key"])) for e in raw.get("events", [])]
+        events = [
+            EventData(str(e["text"]), str(e.get("when", "")), _json_int(e["sort_key"])) for e in raw.get("events", [])
+        ]
     except (TypeError, KeyError, ValueError):
         return ['field events: expected a list of {"text": ..., "when": ..., "sort_key": <integer>}.']
 
@@ -290,6 +292,20 @@ def _import_item(raw: Any, deck: Deck, passages: dict[int, Passage], position: i
     if kind in DERIVED_ANSWER_KINDS and raw.get("answer") and raw["answer"].strip() != item.answer:
         return [f"field answer: expected “{item.answer}” (it follows from the {'choices' if choices else 'events'})."]
     return []
+
+
+def _json_bool(value: Any) -> bool:
+    # bool("false") is True: only JSON true/false may mark a choice correct.
+    if not isinstance(value, bool):
+        raise TypeError(value)
+    return value
+
+
+def _json_int(value: Any) -> int:
+    # int(1923.9) is 1923 and int(True) is 1: a sort key must be written as an integer.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(value)
+    return value
 
 
 def _resolve_passage(raw: Any, passages: dict[int, Passage]) -> tuple[Passage | None, str | None]:
