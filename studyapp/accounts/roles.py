@@ -33,3 +33,19 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         },
     },
 }
+
+
+def sync_roles(group_model, permission_model) -> None:
+    """Create the role groups and give them their permissions (idempotent).
+
+    Takes the models as arguments so the data migration can pass its historical ones.
+    """
+    for group_name, apps_models in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=group_name)
+        permissions = [
+            permission_model.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+            for app_label, models in apps_models.items()
+            for model, actions in models.items()
+            for action in actions
+        ]
+        group.permissions.add(*permissions)

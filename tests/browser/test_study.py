@@ -59,6 +59,8 @@ def test_a_student_studies_five_cards_by_keyboard_and_sees_the_counts_change(dem
 
     new_after, learning_after, _ = _counts(page)
     assert new_after < new_before
+    # Items just rated Good wait out a 10-minute learning step, within Anki's 20-minute learn-ahead.
+    assert learning_after > 0
     assert ReviewLog.objects.filter(learner__username="ben").count() == 5
     screenshot(page, "study-question")
 
