@@ -100,6 +100,15 @@ class SourceAdmin(admin.ModelAdmin):
     def passage_count(self, source: Source) -> int:
         return source.num_passages
 
+    def has_change_permission(self, request, obj: Source | None = None) -> bool:
+        # Every instructor may read and use any source; only its author (or an admin) changes it.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or request.user.is_superuser or obj.created_by_id == request.user.pk)
+
+    def has_delete_permission(self, request, obj: Source | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or request.user.is_superuser or obj.created_by_id == request.user.pk)
+
     def save_model(self, request, obj: Source, form, change: bool) -> None:
         if not change:
             obj.created_by = request.user
@@ -143,7 +152,17 @@ class DeckAdmin(admin.ModelAdmin):
     list_select_related = ("owner", "source")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_items=Count("items"))
+        # Instructors see and edit only the decks they own or co-own.
+        return Deck.objects.editable_by(request.user).annotate(num_items=Count("items"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Ownership is the admins' to give; an instructor's new deck is their own.
+        return () if request.user.is_superuser else ("owner", "co_owners")
+
+    def save_model(self, request, obj: Deck, form, change: bool) -> None:
+        if not change and not request.user.is_superuser:
+            obj.owner = request.user
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="items", ordering="num_items")
     def item_count(self, deck: Deck) -> int:
@@ -212,11 +231,34 @@ class EventInline(admin.TabularInline):
 
 
 class MoveItemsForm(forms.Form):
-    deck = forms.ModelChoiceField(queryset=Deck.objects.all(), label="Move to deck")
+    deck = forms.ModelChoiceField(queryset=Deck.objects.none(), label="Move to deck")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deck"].queryset = Deck.objects.editable_by(user)
+
+
+class OwnDecksOnlyMixin:
+    """Limits an admin to rows of decks the user may edit, and its deck choices to those decks."""
+
+    deck_path = "deck"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.deck_path}__in": Deck.objects.editable_by(request.user)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "deck":
+            kwargs["queryset"] = Deck.objects.editable_by(request.user)
+        elif db_field.name == "item":
+            kwargs["queryset"] = Item.objects.filter(deck__in=Deck.objects.editable_by(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(OwnDecksOnlyMixin, admin.ModelAdmin):
     list_display = ("short_prompt", "kind", "deck", "position", "answer_preview", "passage_index")
     list_filter = ("kind", "deck", "tags")
     search_fields = ("prompt", "answer", "explanation", "passage__text")
@@ -267,7 +309,7 @@ class ItemAdmin(admin.ModelAdmin):
     @admin.action(description="Move selected items to another deck…", permissions=["change"])
     def move_items(self, request: HttpRequest, queryset) -> HttpResponse | None:
         if "apply" in request.POST:
-            form = MoveItemsForm(request.POST)
+            form = MoveItemsForm(request.POST, user=request.user)
             if form.is_valid():
                 try:
                     with transaction.atomic():
@@ -280,7 +322,7 @@ class ItemAdmin(admin.ModelAdmin):
                 self.message_user(request, f"Moved {moved} items to “{form.cleaned_data['deck']}”.", messages.SUCCESS)
                 return None
         else:
-            form = MoveItemsForm()
+            form = MoveItemsForm(user=request.user)
         return render(
             request,
             "admin/library/item/move_items.html",
@@ -296,7 +338,9 @@ class ItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Choice)
-class ChoiceAdmin(admin.ModelAdmin):
+class ChoiceAdmin(OwnDecksOnlyMixin, admin.ModelAdmin):
+    deck_path = "item__deck"
+
     list_display = ("text", "is_correct", "item", "order")
     list_filter = ("is_correct", "item__deck")
     search_fields = ("text", "item__prompt")
@@ -305,7 +349,9 @@ class ChoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(OwnDecksOnlyMixin, admin.ModelAdmin):
+    deck_path = "item__deck"
+
     list_display = ("text", "when", "sort_key", "item")
     list_filter = ("item__deck",)
     search_fields = ("text", "when", "item__prompt")

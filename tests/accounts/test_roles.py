@@ -76,4 +76,21 @@ def test_the_fixed_cast_is_distinct_people(student_a, student_b, instructor, oth
 
     assert len({user.pk for user in cast}) == 5
     assert [fresh(user).is_student for user in cast] == [True, True, False, False, False]
-    assert [user.is_staff for user in cast] == [False, False, False, False, True]
+    # Instructors author in the admin, so joining Instructors makes them staff.
+    assert [fresh(user).is_staff for user in cast] == [False, False, True, True, True]
+
+
+def test_joining_instructors_makes_a_user_staff_and_leaving_undoes_it(student_a):
+    instructors = Group.objects.get(name=INSTRUCTORS)
+
+    student_a.groups.add(instructors)
+    assert fresh(student_a).is_staff
+
+    student_a.groups.remove(instructors)
+    assert not fresh(student_a).is_staff
+
+
+def test_adding_users_to_instructors_from_the_group_side_makes_them_staff(student_a, student_b):
+    Group.objects.get(name=INSTRUCTORS).user_set.add(student_a, student_b)
+
+    assert fresh(student_a).is_staff and fresh(student_b).is_staff

@@ -1,0 +1,25 @@
+"""Instructors author in the Django admin, which needs `is_staff`: it follows membership of Instructors."""
+
+from __future__ import annotations
+
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+
+from studyapp.accounts.models import User
+from studyapp.accounts.roles import INSTRUCTORS
+
+
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="accounts_instructors_are_staff")
+def groups_changed(sender, instance, action: str, reverse: bool, **kwargs) -> None:
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    users = [instance] if not reverse else list(User.objects.filter(pk__in=kwargs.get("pk_set") or ()))
+    if reverse and action == "post_clear":
+        return  # a group being emptied wholesale: nothing to recompute here
+    for user in users:
+        if user.is_superuser:
+            continue
+        is_instructor = user.groups.filter(name=INSTRUCTORS).exists()
+        if user.is_staff != is_instructor:
+            User.objects.filter(pk=user.pk).update(is_staff=is_instructor)
+            user.is_staff = is_instructor
