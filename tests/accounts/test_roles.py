@@ -93,4 +93,5 @@ def test_joining_instructors_makes_a_user_staff_and_leaving_undoes_it(student_a)
 def test_adding_users_to_instructors_from_the_group_side_makes_them_staff(student_a, student_b):
     Group.objects.get(name=INSTRUCTORS).user_set.add(student_a, student_b)
 
-    assert fresh(student_a).is_staff and fresh(student_b).is_staff
+    assert fresh(student_a).is_staff
+    assert fresh(student_b).is_staff
