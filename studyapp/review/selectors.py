@@ -86,7 +86,7 @@ def queue_counts(learner, study_settings: StudySettings, now: datetime, deck: De
 def next_card(learner, study_settings: StudySettings, now: datetime, counts: QueueCounts, deck: Deck | None = None):
     """The next review state to show: learning due now, then reviews due today, then new items within the
     limit, then learning items due within the learn-ahead limit. One query."""
-    states = _deck_states(learner, deck, now).select_related("item", "item__passage")
+    states = _deck_states(learner, deck, now).select_related("item", "item__passage", "item__deck")
     day = day_of(study_settings, now)
     if counts.learning_now:
         queue = states.learning_due(now)

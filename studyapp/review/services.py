@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
@@ -24,26 +25,47 @@ class StaleCard(Exception):
     """The card changed since it was shown (answered in another tab, undone, suspended...)."""
 
 
-class _AlreadyRecorded(Exception):
-    """This very submission (same client_uuid) was recorded before."""
-
-
 class BadToken(Exception):
     """The card token is forged, expired, or belongs to someone else."""
 
 
 @dataclass(frozen=True)
 class CardToken:
+    """What a rendered card was: signed, so the server can trust it without reading the state again."""
+
     state_id: int
     version: int
     client_uuid: uuid.UUID
     reversed: bool
+    item_id: int
+    deck_id: int
+    passage_id: int | None
+    snapshot: dict[str, Any]  # the state's scheduling fields at `version`
+
+    def state(self, learner) -> ReviewState:
+        """The review state as it was shown; while its version is unchanged, it is the state now."""
+        state = ReviewState(pk=self.state_id, learner=learner, item_id=self.item_id, version=self.version)
+        scheduling.restore(state, self.snapshot)
+        return state
 
 
 def make_card_token(*, learner, state: ReviewState, reversed: bool = False) -> str:
-    """A one-time token for a rendered card: which state, at which version, and a fresh submission id."""
+    """A one-time token for a rendered card: which state at which version (with its fields), and a fresh
+    submission id. It holds no answer: only scheduling numbers the learner may see anyway."""
+    if state.learner_id != learner.pk:
+        raise ValueError("A card token is only ever made for the learner's own review state, not another learner's.")
     return signing.dumps(
-        {"l": learner.pk, "s": state.pk, "v": state.version, "u": uuid.uuid4().hex, "r": int(reversed)},
+        {
+            "l": learner.pk,
+            "s": state.pk,
+            "v": state.version,
+            "u": uuid.uuid4().hex,
+            "r": int(reversed),
+            "i": state.item_id,
+            "d": state.item.deck_id,
+            "p": state.item.passage_id,
+            "f": scheduling.snapshot(state),
+        },
         salt=CARD_TOKEN_SALT,
         compress=True,
     )
@@ -56,7 +78,16 @@ def read_card_token(token: str, *, learner) -> CardToken:
         raise BadToken("This card has expired or is not valid; reload the page.") from None
     if data.get("l") != learner.pk:
         raise BadToken("This card belongs to another learner.")
-    return CardToken(data["s"], data["v"], uuid.UUID(data["u"]), bool(data.get("r")))
+    return CardToken(
+        state_id=data["s"],
+        version=data["v"],
+        client_uuid=uuid.UUID(data["u"]),
+        reversed=bool(data["r"]),
+        item_id=data["i"],
+        deck_id=data["d"],
+        passage_id=data["p"],
+        snapshot=data["f"],
+    )
 
 
 def settings_for(learner) -> StudySettings:
@@ -120,35 +151,30 @@ def record_review(
     was_correct: bool | None = None,
     duration_ms: int | None = None,
 ) -> ReviewOutcome:
-    """Apply one rating to one card, exactly once.
+    """Apply one rating to one card, exactly once: three writes, no read.
 
-    The token names the state and the version it was shown at. A replay of the same
-    token hits the unique (learner, client_uuid) constraint and returns the first result;
-    a card changed since it was shown (another tab, undo) raises StaleCard. The state is
-    updated only if its version is unchanged, so concurrent writers can't both win.
+    The signed token carries the state as it was shown, at its version. The state is
+    updated only if that version is unchanged, so the token's copy is the current state
+    and concurrent writers can't both win; a card changed since (another tab, undo)
+    raises StaleCard and nothing is written. A replay of the same token hits the unique
+    (learner, client_uuid) constraint and returns the first result.
     """
     card = read_card_token(token, learner=learner)
     try:
         with transaction.atomic():
             return _record_review(learner, card, Rating(rating), now, response, was_correct, duration_ms)
-    except (IntegrityError, _AlreadyRecorded):
+    except IntegrityError:
         existing = ReviewLog.objects.filter(learner=learner, client_uuid=card.client_uuid).first()
         if existing is None:
-            raise
+            # The item was deleted since the card was shown.
+            raise StaleCard("That item no longer exists; here is the next one.") from None
         return ReviewOutcome(log=existing, replayed=True, became_leech=False)
 
 
 def _record_review(learner, card: CardToken, rating, now, response, was_correct, duration_ms) -> ReviewOutcome:
-    state = ReviewState.objects.select_related("item").filter(pk=card.state_id, learner=learner).first()
-    if state is None:
-        raise BadToken("This card is not yours.")
-    if state.version != card.version:
-        if ReviewLog.objects.filter(learner=learner, client_uuid=card.client_uuid).exists():
-            raise _AlreadyRecorded
-        raise StaleCard("This card was already answered or changed elsewhere; here is the next one.")
-
+    state = card.state(learner)
     study_settings = settings_for(learner)
-    before = scheduling.snapshot(state)
+    before = card.snapshot
     shown_as = state.state
     new_card = scheduling.review(scheduling.scheduler_for(study_settings), state, rating, now, duration_ms)
     scheduling.apply_card(state, new_card)
@@ -164,7 +190,7 @@ def _record_review(learner, card: CardToken, rating, now, response, was_correct,
             became_leech = True
 
     day = learner_day(now, zone=study_settings.zone, starts_at=study_settings.day_starts_at)
-    buried = _bury_siblings(learner, state, until=day.end)
+    buried = _bury_siblings(learner, state, passage_id=card.passage_id, until=day.end)
 
     log = ReviewLog.objects.create(
         learner=learner,
@@ -186,7 +212,7 @@ def _record_review(learner, card: CardToken, rating, now, response, was_correct,
 
 def _save_if_unchanged(state: ReviewState, *, expected_version: int) -> None:
     fields = {f: getattr(state, f) for f in scheduling.SNAPSHOT_FIELDS}
-    updated = ReviewState.objects.filter(pk=state.pk, version=expected_version).update(
+    updated = ReviewState.objects.filter(pk=state.pk, learner=state.learner, version=expected_version).update(
         **fields, version=F("version") + 1
     )
     if not updated:
@@ -194,13 +220,13 @@ def _save_if_unchanged(state: ReviewState, *, expected_version: int) -> None:
     state.version = expected_version + 1
 
 
-def _bury_siblings(learner, state: ReviewState, *, until: datetime) -> list[int]:
+def _bury_siblings(learner, state: ReviewState, *, passage_id: int | None, until: datetime) -> list[int]:
     """Bury the other items drawn from the same passage until the learner's day ends; return their ids.
 
     Only siblings that are not buried now are touched (their buried_until is empty or past),
     so undo can restore them by clearing it. One UPDATE ... RETURNING (SQLite >= 3.35 and PostgreSQL).
     """
-    if state.item.passage_id is None:
+    if passage_id is None:
         return []
     table = ReviewState._meta.db_table
     items = Item._meta.db_table
@@ -213,9 +239,12 @@ def _bury_siblings(learner, state: ReviewState, *, until: datetime) -> list[int]
             f"WHERE learner_id = %s AND id <> %s AND suspended = %s "
             f"AND (buried_until IS NULL OR buried_until < %s) "
             f"AND item_id IN (SELECT id FROM {items} WHERE passage_id = %s) RETURNING id",
-            [until, learner.pk, state.pk, False, until, state.item.passage_id],
+            [until, learner.pk, state.pk, False, until, passage_id],
         )
         return sorted(row[0] for row in cursor.fetchall())
+
+
+_CHANGED_OUTSIDE_REVIEWS = frozenset({"suspended", "buried_until"})
 
 
 @transaction.atomic
@@ -232,7 +261,15 @@ def undo_last_review(*, learner, since: datetime | None = None) -> ReviewLog | N
     if log is None:
         return None
     state = ReviewState.objects.select_for_update().get(learner=learner, item_id=log.item_id)
-    scheduling.restore(state, log.state_before)
+    current = scheduling.snapshot(state)
+    restored = {
+        field: current[field]
+        # A suspension or burial the learner made after this review stays: undo reverts the review only.
+        if field in _CHANGED_OUTSIDE_REVIEWS and current[field] != log.state_after[field]
+        else log.state_before[field]
+        for field in scheduling.SNAPSHOT_FIELDS
+    }
+    scheduling.restore(state, restored)
     fields = {f: getattr(state, f) for f in scheduling.SNAPSHOT_FIELDS}
     ReviewState.objects.filter(pk=state.pk).update(**fields, version=F("version") + 1)
     if log.buried_siblings:
