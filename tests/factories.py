@@ -8,11 +8,13 @@ is filled in as it would be by the admin or the importer).
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
 from django.db.models import Max
+from django.utils import timezone
 
 from studyapp.accounts.models import User
 from studyapp.library import services
@@ -28,6 +30,7 @@ from studyapp.library.models import (
     Source,
     Tag,
 )
+from studyapp.review.models import CardState, Rating, ReviewLog, ReviewState, StudiedDeck, StudySettings
 
 PASSWORD = "correct-horse-battery-1927"
 
@@ -238,3 +241,45 @@ class EventFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Something happens {n}")
     when = factory.LazyAttribute(lambda event: str(event.sort_key))
     sort_key = factory.LazyAttribute(lambda event: _next(event.item.events, "sort_key", start=1900))
+
+
+class StudySettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StudySettings
+
+    learner = factory.SubFactory(UserFactory)
+
+
+class StudiedDeckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StudiedDeck
+
+    learner = factory.SubFactory(UserFactory)
+    deck = factory.SubFactory(DeckFactory)
+
+
+class ReviewStateFactory(factory.django.DjangoModelFactory):
+    """A new (never reviewed) state; review it through `services.record_review` to move it on."""
+
+    class Meta:
+        model = ReviewState
+
+    learner = factory.SubFactory(UserFactory)
+    item = factory.SubFactory(ItemFactory)
+    due = factory.LazyFunction(timezone.now)
+
+
+class ReviewLogFactory(factory.django.DjangoModelFactory):
+    """A log row as record_review writes it for a first Good rating (for admin and display tests)."""
+
+    class Meta:
+        model = ReviewLog
+
+    learner = factory.SubFactory(UserFactory)
+    item = factory.SubFactory(ItemFactory)
+    rating = Rating.GOOD
+    state = CardState.NEW
+    reviewed_at = factory.LazyFunction(timezone.now)
+    client_uuid = factory.LazyFunction(uuid.uuid4)
+    state_before = factory.LazyFunction(dict)
+    state_after = factory.LazyFunction(dict)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from studyapp.accounts.models import User
 from studyapp.library.models import Choice, Deck, Event, Item, ItemKind, Passage, Source, Tag
+from studyapp.review.models import ReviewLog, ReviewState, StudiedDeck, StudySettings
 from tests.factories import (
     ChoiceFactory,
     DeckFactory,
@@ -17,7 +18,11 @@ from tests.factories import (
     GroupFactory,
     ItemFactory,
     PassageFactory,
+    ReviewLogFactory,
+    ReviewStateFactory,
     SourceFactory,
+    StudiedDeckFactory,
+    StudySettingsFactory,
     TagFactory,
     UserFactory,
 )
@@ -34,9 +39,14 @@ FACTORIES = {
     Item: ItemFactory,
     Choice: ChoiceFactory,
     Event: EventFactory,
+    StudySettings: StudySettingsFactory,
+    StudiedDeck: StudiedDeckFactory,
+    ReviewState: ReviewStateFactory,
+    ReviewLog: ReviewLogFactory,
 }
 # Passages only ever come from splitting a source's text, so the admin offers no add page.
-NO_ADD_PAGE = {Passage}
+# The review log is append-only: only reviews write it.
+NO_ADD_PAGE = {Passage, ReviewLog}
 
 
 def admin_url(model, view: str, *args) -> str:

@@ -538,6 +538,19 @@ def test_undo_of_the_lapse_that_made_a_leech_unsuspends_it(student_a, deck):
     assert (state.lapses, state.is_leech, state.suspended) == (0, False, False)
 
 
+def test_undo_keeps_a_suspension_the_learner_made_after_the_review(student_a, deck):
+    make_items(deck, 1, passage_index=None)
+    [state] = study(student_a, deck)
+    answer(student_a, state, Rating.GOOD, now=NOW)
+    services.suspend(learner=student_a, state_id=state.pk)
+
+    services.undo_last_review(learner=student_a)
+
+    state.refresh_from_db()
+    assert state.state == CardState.NEW
+    assert state.suspended, "undo reverts the review, not the later suspension"
+
+
 def test_undo_unburies_the_siblings_its_review_buried_and_only_those(student_a, deck):
     first, sibling, already_buried = make_items(deck, 3, passage_index=0)
     study(student_a, deck)
