@@ -1,12 +1,14 @@
-"""Instructors author in the Django admin, which needs `is_staff`: it follows membership of Instructors."""
+"""Instructors author in the Django admin, which needs `is_staff`: it follows membership of Instructors.
+The role groups are kept in step with roles.py after every migrate."""
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed
+from django.contrib.auth.models import Group, Permission
+from django.db.models.signals import m2m_changed, post_migrate
 from django.dispatch import receiver
 
 from studyapp.accounts.models import User
-from studyapp.accounts.roles import INSTRUCTORS
+from studyapp.accounts.roles import INSTRUCTORS, sync_roles
 
 
 @receiver(m2m_changed, sender=User.groups.through, dispatch_uid="accounts_instructors_are_staff")
@@ -23,3 +25,9 @@ def groups_changed(sender, instance, action: str, reverse: bool, **kwargs) -> No
         if user.is_staff != is_instructor:
             User.objects.filter(pk=user.pk).update(is_staff=is_instructor)
             user.is_staff = is_instructor
+
+
+@receiver(post_migrate, dispatch_uid="accounts_sync_roles")
+def roles_after_migrate(sender, **kwargs) -> None:
+    # Sent once per app after `migrate`; by the last one every app's permissions exist.
+    sync_roles(Group, Permission)

@@ -38,14 +38,23 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
 def sync_roles(group_model, permission_model) -> None:
     """Create the role groups and give them their permissions (idempotent).
 
-    Takes the models as arguments so the data migration can pass its historical ones.
+    Takes the models as arguments so the data migration can pass its historical ones. Permissions
+    not created yet (an app migrated later in the same run) are skipped here and added by the
+    post_migrate receiver once they exist, so a role gains new permissions without a new migration.
     """
     for group_name, apps_models in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=group_name)
-        permissions = [
-            permission_model.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+        wanted = {
+            (app_label, f"{action}_{model}")
             for app_label, models in apps_models.items()
             for model, actions in models.items()
             for action in actions
+        }
+        permissions = [
+            permission
+            for permission in permission_model.objects.filter(
+                content_type__app_label__in={app_label for app_label, _ in wanted}
+            ).select_related("content_type")
+            if (permission.content_type.app_label, permission.codename) in wanted
         ]
         group.permissions.add(*permissions)
