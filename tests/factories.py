@@ -266,6 +266,7 @@ class ReviewStateFactory(factory.django.DjangoModelFactory):
 
     learner = factory.SubFactory(UserFactory)
     item = factory.SubFactory(ItemFactory)
+    deck = factory.SelfAttribute("item.deck")
     due = factory.LazyFunction(timezone.now)
 
 

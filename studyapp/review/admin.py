@@ -27,17 +27,18 @@ class StudiedDeckAdmin(admin.ModelAdmin):
 @admin.register(ReviewState)
 class ReviewStateAdmin(admin.ModelAdmin):
     list_display = ("learner", "item", "state", "due", "stability", "difficulty", "reps", "lapses", "suspended")
-    list_filter = ("state", "suspended", "is_leech", "flagged", "item__deck")
+    list_filter = ("state", "suspended", "is_leech", "flagged", "deck")
     search_fields = ("learner__username", "item__prompt")
     list_select_related = ("learner", "item")
     raw_id_fields = ("learner", "item")
-    readonly_fields = ("version",)
+    readonly_fields = ("deck", "version")
     actions = ["suspend", "unsuspend"]
 
     def save_model(self, request, obj: ReviewState, form, change: bool) -> None:
         # Any change invalidates the cards already on a learner's screen (their tokens carry the version).
         if change:
             obj.version += 1
+        obj.deck_id = obj.item.deck_id
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Suspend selected review states", permissions=["change"])

@@ -164,6 +164,9 @@ class ReviewState(models.Model):
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_states")
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="review_states")
+    # The item's deck, copied so the queue's index serves "this learner's cards in this deck" without a
+    # join to items; kept in step by the receiver on Item saves (an item moved to another deck).
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+", db_index=False)
     state = models.CharField(max_length=10, choices=CardState.choices, default=CardState.NEW)
     step = models.PositiveSmallIntegerField(null=True, blank=True)
     stability = models.FloatField(null=True, blank=True)
@@ -196,8 +199,9 @@ class ReviewState(models.Model):
             ),
         ]
         indexes = [
-            # The queue: "next learning/review/new item of this learner, earliest due first".
-            models.Index(fields=["learner", "state", "due"], name="reviewstate_queue_idx"),
+            # The queue and its counts: "this learner's learning/review/new items of this deck, earliest
+            # due first", an index range scan whatever the size of the collection.
+            models.Index(fields=["learner", "deck", "state", "due"], name="reviewstate_queue_idx"),
             # The counts of new items introduced today.
             models.Index(fields=["learner", "first_review"], name="reviewstate_introduced_idx"),
         ]

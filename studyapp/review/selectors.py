@@ -37,7 +37,7 @@ class QueueCounts:
 
 def _deck_states(learner, deck: Deck | None, now: datetime) -> QuerySet[ReviewState]:
     states = ReviewState.objects.of(learner).active(now)
-    return states.filter(item__deck=deck) if deck is not None else states
+    return states.filter(deck=deck) if deck is not None else states
 
 
 # Counts shown are capped so that counting stays cheap whatever the size of the collection.
@@ -58,10 +58,12 @@ def queue_counts(learner, study_settings: StudySettings, now: datetime, deck: De
     parts = [
         ReviewState.objects.of(learner).filter(first_review__gte=day.start).values("pk"),
         ReviewLog.objects.filter(learner=learner, reviewed_at__gte=day.start, state=CardState.REVIEW).values("pk"),
-        states.learning_due(now).values("pk")[:LEARNING_COUNT_CAP],
-        states.learning_due(now + LEARN_AHEAD).values("pk")[:LEARNING_COUNT_CAP],
-        states.review_due(day.end).values("pk")[: study_settings.reviews_per_day],
-        states.new().values("pk")[: study_settings.new_per_day],
+        # Ordered like the queue index, so the planner walks it and stops at the LIMIT (PostgreSQL
+        # otherwise misjudged the share of due rows and read the learner's whole collection).
+        states.learning_due(now).order_by("due").values("pk")[:LEARNING_COUNT_CAP],
+        states.learning_due(now + LEARN_AHEAD).order_by("due").values("pk")[:LEARNING_COUNT_CAP],
+        states.review_due(day.end).order_by("due").values("pk")[: study_settings.reviews_per_day],
+        states.new().order_by("due").values("pk")[: study_settings.new_per_day],
     ]
     selects, params = [], []
     for number, queryset in enumerate(parts):
@@ -86,7 +88,7 @@ def queue_counts(learner, study_settings: StudySettings, now: datetime, deck: De
 def next_card(learner, study_settings: StudySettings, now: datetime, counts: QueueCounts, deck: Deck | None = None):
     """The next review state to show: learning due now, then reviews due today, then new items within the
     limit, then learning items due within the learn-ahead limit. One query."""
-    states = _deck_states(learner, deck, now).select_related("item", "item__passage", "item__deck")
+    states = _deck_states(learner, deck, now).select_related("item", "item__passage", "deck")
     day = day_of(study_settings, now)
     if counts.learning_now:
         queue = states.learning_due(now)
@@ -105,7 +107,7 @@ def next_due_at(learner, now: datetime, deck: Deck | None = None) -> datetime | 
     """The first moment after `now` when a reviewed, unsuspended item becomes due (or unburied and due)."""
     states = ReviewState.objects.of(learner).filter(suspended=False).exclude(state=CardState.NEW)
     if deck is not None:
-        states = states.filter(item__deck=deck)
+        states = states.filter(deck=deck)
     available = Greatest("due", Coalesce("buried_until", "due"))
     return states.annotate(available=available).filter(available__gt=now).aggregate(next=Min("available"))["next"]
 

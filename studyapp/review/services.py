@@ -44,7 +44,9 @@ class CardToken:
 
     def state(self, learner) -> ReviewState:
         """The review state as it was shown; while its version is unchanged, it is the state now."""
-        state = ReviewState(pk=self.state_id, learner=learner, item_id=self.item_id, version=self.version)
+        state = ReviewState(
+            pk=self.state_id, learner=learner, item_id=self.item_id, deck_id=self.deck_id, version=self.version
+        )
         scheduling.restore(state, self.snapshot)
         return state
 
@@ -62,7 +64,7 @@ def make_card_token(*, learner, state: ReviewState, reversed: bool = False) -> s
             "u": uuid.uuid4().hex,
             "r": int(reversed),
             "i": state.item_id,
-            "d": state.item.deck_id,
+            "d": state.deck_id,
             "p": state.item.passage_id,
             "f": scheduling.snapshot(state),
         },
@@ -118,8 +120,8 @@ def add_new_states(*, learners: list[int], items, now: datetime) -> int:
         ReviewState.objects.filter(learner_id__in=learners, item__in=items).values_list("learner_id", "item_id")
     )
     rows = [
-        ReviewState(learner_id=learner_id, item_id=item_id, due=now + timedelta(microseconds=position))
-        for item_id, position in items.values_list("pk", "position")
+        ReviewState(learner_id=learner_id, item_id=item_id, deck_id=deck_id, due=now + timedelta(microseconds=position))
+        for item_id, position, deck_id in items.values_list("pk", "position", "deck_id")
         for learner_id in learners
         if (learner_id, item_id) not in existing
     ]
@@ -128,7 +130,11 @@ def add_new_states(*, learners: list[int], items, now: datetime) -> int:
 
 
 def add_states_for_new_item(item: Item) -> None:
-    """Called when an item is saved: learners of its deck get a new state for it."""
+    """Called when an item is saved: existing states follow it to its (new) deck, and the learners
+    of its deck get a new state for it."""
+    ReviewState.objects.filter(item=item).exclude(deck_id=item.deck_id).update(
+        deck_id=item.deck_id, version=F("version") + 1
+    )
     learners = list(StudiedDeck.objects.filter(deck_id=item.deck_id).values_list("learner_id", flat=True))
     if learners:
         add_new_states(learners=learners, items=Item.objects.filter(pk=item.pk), now=item.created_at)

@@ -49,7 +49,7 @@ def _card_context(request: HtmxHttpRequest, deck: Deck | int, *, notice: str = "
     counts = selectors.queue_counts(request.user, study_settings, now, deck)
     state = selectors.next_card(request.user, study_settings, now, counts, deck)
     if not isinstance(deck, Deck):
-        deck = state.item.deck if state is not None else get_object_or_404(Deck, pk=deck)
+        deck = state.deck if state is not None else get_object_or_404(Deck, pk=deck)
     context = {"deck": deck, "counts": counts, "state": state, "notice": notice, "phase": "question"}
     if state is None:
         context["next_due"] = selectors.next_due_at(request.user, now, deck)
@@ -215,14 +215,14 @@ def suspended_items(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     studied = selectors.get_studied_deck(request.user, slug)
     states = (
         ReviewState.objects.of(request.user)
-        .filter(item__deck=studied.deck)
+        .filter(deck=studied.deck)
         .filter(suspended=True)
         .select_related("item")
         .order_by("item__position")
     )
     flagged = (
         ReviewState.objects.of(request.user)
-        .filter(item__deck=studied.deck, flagged=True)
+        .filter(deck=studied.deck, flagged=True)
         .select_related("item")
         .order_by("item__position")
     )

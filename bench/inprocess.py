@@ -1,0 +1,257 @@
+"""In-process measurements: the queries of one rating round trip, selector timings, query plans."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from bench.urls import CONSTANT_PATH
+from bench.web import TOKEN_RE
+from studyapp.accounts.backends import UserWithRolesBackend
+from studyapp.accounts.models import User
+from studyapp.library.models import Deck
+from studyapp.review import selectors, services, views
+from studyapp.review.models import ReviewState, StudySettings
+from studyapp.review.selectors import QueueCounts
+
+
+def _counts(**values: int) -> QueueCounts:
+    """QueueCounts with these fields set (those it has) and the others zero, the day's limits left open."""
+    fields = dict.fromkeys(QueueCounts.__dataclass_fields__, 0) | {"new_left_today": 1, "reviews_left_today": 1}
+    return QueueCounts(**(fields | {name: value for name, value in values.items() if name in fields}))
+
+
+# Counts that force each queue of next_card, so that the same query is compared at every size:
+# learning due now, reviews due today, new items, and (where the app has it) learning due within
+# the learn-ahead limit.
+FORCED_QUEUES = {
+    "learning": _counts(learning=1, learning_now=1),
+    "review": _counts(review=1),
+    "new": _counts(new=1),
+}
+if "learning_now" in QueueCounts.__dataclass_fields__:
+    FORCED_QUEUES["learn-ahead"] = _counts(learning=1)
+
+
+@dataclass
+class RoundTrip:
+    queries: int
+    shown_state: str  # the state of the rated card when it was shown
+    with_passage: bool
+    sql: list[str]
+
+
+def review_round_trips(user: User, slug: str, rounds: int = 5) -> list[RoundTrip]:
+    """Rate `rounds` cards in a row through the test client (htmx), counting each POST's queries."""
+    client = Client()
+    client.force_login(user)
+    page = client.get(f"/study/{slug}/", headers={"HX-Request": "true"}).content.decode()
+    results = []
+    for number in range(rounds):
+        match = TOKEN_RE.search(page)
+        if not match:
+            break
+        token = match.group(1)
+        card = services.read_card_token(token, learner=user)
+        shown = ReviewState.objects.select_related("item").get(pk=card.state_id)
+        fields = {"token": token, "rating": "1" if number == 2 else "3", "response": "", "duration_ms": "2500"}
+        with CaptureQueriesContext(connection) as context:
+            response = client.post(f"/study/{slug}/rate/", fields, headers={"HX-Request": "true"})
+        if response.status_code != 200:
+            raise RuntimeError(f"rate: HTTP {response.status_code}")
+        page = response.content.decode()
+        results.append(
+            RoundTrip(
+                queries=len(context.captured_queries),
+                shown_state=shown.state,
+                with_passage=shown.item.passage_id is not None,
+                sql=[query["sql"] for query in context.captured_queries],
+            )
+        )
+    return results
+
+
+def median_ms(
+    function: Callable[[], object], repeats: int, warmup: int = 20, batches: int = 5, budget: float = 4.0
+) -> float:
+    """The lowest of `batches` medians, each of repeats/batches calls: robust to bursts of load from elsewhere.
+
+    Slow calls get fewer repeats (at least one per batch), so one figure takes about `budget` seconds at most.
+    """
+    per_call = _warm_up(function, warmup, budget / 4)
+    repeats = max(batches, min(repeats, int(budget / per_call)))
+    medians = []
+    for _ in range(batches):
+        samples = []
+        for _ in range(max(repeats // batches, 1)):
+            started = time.perf_counter()
+            function()
+            samples.append(time.perf_counter() - started)
+        medians.append(statistics.median(samples))
+    return min(medians) * 1000
+
+
+def _warm_up(function: Callable[[], object], calls: int, budget: float) -> float:
+    """Call `function` up to `calls` times (fewer if `budget` seconds run out); return the mean seconds per call."""
+    started = time.perf_counter()
+    done = 0
+    while done < max(calls, 1):
+        function()
+        done += 1
+        if time.perf_counter() - started > budget:
+            break
+    return max((time.perf_counter() - started) / done, 1e-6)
+
+
+@dataclass
+class SelectorTimes:
+    counts: QueueCounts  # the learner's real counts at that moment
+    actual_queue: str
+    next_card_ms: dict[str, float]  # per forced queue, and "actual"
+    queue_counts_ms: float  # with the learner's limits
+    queue_counts_default_limits_ms: float  # with the default limits (20 new, 200 reviews a day)
+    queue_counts_max_limits_ms: float  # with the forms' maxima (9,999 new, 99,999 reviews a day)
+
+
+def _queue_of(counts: QueueCounts) -> str:
+    """Which queue next_card takes for these counts (its order of preference)."""
+    if getattr(counts, "learning_now", counts.learning):
+        return "learning"
+    if counts.review:
+        return "review"
+    if counts.new:
+        return "new"
+    return "learn-ahead" if counts.learning else "none"
+
+
+def time_selectors(user: User, deck: Deck, repeats: int = 300) -> SelectorTimes:
+    study_settings = StudySettings.objects.get(learner=user)
+    default_settings = StudySettings(learner_id=user.pk)  # unsaved: the default limits
+    max_settings = StudySettings(learner_id=user.pk, new_per_day=9_999, reviews_per_day=99_999)
+    now = timezone.now()
+    counts = selectors.queue_counts(user, study_settings, now, deck)
+    next_card_ms = {
+        name: median_ms(lambda forced=forced: selectors.next_card(user, study_settings, now, forced, deck), repeats)
+        for name, forced in FORCED_QUEUES.items()
+    }
+    next_card_ms["actual"] = median_ms(lambda: selectors.next_card(user, study_settings, now, counts, deck), repeats)
+    return SelectorTimes(
+        counts=counts,
+        actual_queue=_queue_of(counts),
+        next_card_ms=next_card_ms,
+        queue_counts_ms=median_ms(lambda: selectors.queue_counts(user, study_settings, now, deck), repeats),
+        queue_counts_default_limits_ms=median_ms(
+            lambda: selectors.queue_counts(user, default_settings, now, deck), repeats
+        ),
+        queue_counts_max_limits_ms=median_ms(lambda: selectors.queue_counts(user, max_settings, now, deck), repeats),
+    )
+
+
+@dataclass
+class RequestTimes:
+    constant_ms: float  # median of the minimal page, test client
+    review_ms: float  # median of a rating round trip, test client
+    breakdown_ms: dict[str, float]  # median time of a round trip in each part, and in the rest ("other")
+
+
+# Parts of a rating round trip, timed by wrapping them (module attributes the view calls through).
+_PARTS = {
+    "load user (auth backend)": (UserWithRolesBackend, "get_user"),
+    "get_studied_deck": (selectors, "get_studied_deck"),
+    "record_review": (services, "record_review"),
+    "queue_counts": (selectors, "queue_counts"),
+    "next_card": (selectors, "next_card"),
+    "render card partial": (views, "_render_card"),
+}
+
+
+@contextmanager
+def _timed_parts(totals: dict[str, float]) -> Iterator[None]:
+    originals = {name: getattr(owner, attribute) for name, (owner, attribute) in _PARTS.items()}
+
+    def timed(name: str, function: Callable) -> Callable:
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                totals[name] = totals.get(name, 0.0) + time.perf_counter() - started
+
+        return wrapper
+
+    try:
+        for name, (owner, attribute) in _PARTS.items():
+            setattr(owner, attribute, timed(name, originals[name]))
+        yield
+    finally:
+        for name, (owner, attribute) in _PARTS.items():
+            setattr(owner, attribute, originals[name])
+
+
+def time_requests(user: User, slug: str, rounds: int = 60, budget: float = 8.0) -> RequestTimes:
+    """The minimal page and rating round trips through the test client: no HTTP, no gunicorn, one thread."""
+    client = Client()
+    client.force_login(user)
+    constant_ms = median_ms(lambda: client.get(f"/{CONSTANT_PATH}"), rounds * 2)
+    page = {"html": client.get(f"/study/{slug}/", headers={"HX-Request": "true"}).content.decode()}
+    ratings = iter(range(10**9))
+
+    def rate() -> None:
+        match = TOKEN_RE.search(page["html"])
+        if not match:
+            raise RuntimeError(f"no card to rate in {slug}")
+        fields = {"token": match.group(1), "rating": "1" if next(ratings) % 7 == 3 else "3", "duration_ms": "2500"}
+        response = client.post(f"/study/{slug}/rate/", fields, headers={"HX-Request": "true"})
+        page["html"] = response.content.decode()
+
+    per_call = _warm_up(rate, 5, budget / 4)
+    rounds = max(5, min(rounds, int(budget / per_call)))
+    per_round: list[dict[str, float]] = []
+    totals: list[float] = []
+    with _timed_parts(parts := {}):
+        for _ in range(rounds):
+            parts.clear()
+            started = time.perf_counter()
+            rate()
+            totals.append(time.perf_counter() - started)
+            per_round.append({**parts, "other (middleware, view, test client)": totals[-1] - sum(parts.values())})
+    names = [*_PARTS, "other (middleware, view, test client)"]
+    breakdown = {name: statistics.median(part.get(name, 0.0) for part in per_round) * 1000 for name in names}
+    return RequestTimes(constant_ms, statistics.median(totals) * 1000, breakdown)
+
+
+def query_plans(user: User, deck: Deck) -> dict[str, tuple[str, list[str]]]:
+    """The SQL and the plan of next_card's queues and of queue_counts (EXPLAIN ANALYZE on PostgreSQL)."""
+    study_settings = StudySettings.objects.get(learner=user)
+    now = timezone.now()
+    calls: dict[str, Callable[[], object]] = {
+        f"next_card/{name}": (lambda forced=forced: selectors.next_card(user, study_settings, now, forced, deck))
+        for name, forced in FORCED_QUEUES.items()
+    }
+    calls["queue_counts"] = lambda: selectors.queue_counts(user, study_settings, now, deck)
+    plans = {}
+    for name, call in calls.items():
+        with CaptureQueriesContext(connection) as context:
+            call()
+        sql = context.captured_queries[-1]["sql"]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                lines = [row[0] for row in cursor.fetchall()]
+            else:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                depth: dict[int, int] = {0: -1}
+                lines = []
+                for node, parent, _unused, detail in cursor.fetchall():
+                    depth[node] = depth.get(parent, -1) + 1
+                    lines.append("  " * depth[node] + detail)
+        plans[name] = (sql, lines)
+    return plans

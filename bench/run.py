@@ -1,0 +1,415 @@
+"""The benchmark run: database, seeding, measurements at each size, the table and the JSON line."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import secrets
+import sys
+import time
+from dataclasses import dataclass, field
+
+from bench import database as bench_database
+from bench.web import LoadResult, combine
+
+SIZES = tuple(int(size) for size in os.environ.get("BENCH_SIZES", "10000,1000000").split(","))
+SMALL_SIZE = 10
+THREADS = 2  # client threads, one learner each
+# Seconds of load in all, split into SLICES alternations of the minimal page and the rating
+# round trips, so that load from elsewhere on the machine weighs on both alike.
+CONSTANT_SECONDS = float(os.environ.get("BENCH_CONSTANT_SECONDS", "12"))
+REVIEW_SECONDS = float(os.environ.get("BENCH_REVIEW_SECONDS", "20"))
+SLICES = 4
+MAX_CONSTANT_PER_THREAD = 20_000
+# Below the learners' daily limits (bench.seed), so that the queue never runs out.
+MAX_REVIEWS_PER_THREAD = 1_000
+SELECTOR_REPEATS = 300
+ROUND_TRIPS_COUNTED = 5
+
+TARGET_REVIEW_RATIO = 0.5
+TARGET_QUERIES = 8
+TARGET_SCALE_RATIO = 1.3
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+@dataclass
+class SizeResult:
+    size: int
+    seed_seconds: float = 0.0
+    seeded_states: int = 0
+    queries: list = field(default_factory=list)
+    selectors: object = None
+    requests: object = None  # in-process (test client) timings
+    constant: list = field(default_factory=list)  # LoadResult of each slice
+    review_slices: list = field(default_factory=list)  # LoadResult of each slice
+    review_counts: list = field(default_factory=list)
+    notices: dict = field(default_factory=dict)
+    plans: dict = field(default_factory=dict)
+
+    @property
+    def reviews(self) -> LoadResult:
+        return combine(self.review_slices)
+
+    @property
+    def constant_rps(self) -> float:
+        return combine(self.constant).rps
+
+    @property
+    def review_ratio(self) -> float:
+        return self.reviews.rps / self.constant_rps
+
+    @property
+    def slice_ratios(self) -> list[float]:
+        return [review.rps / constant.rps for constant, review in zip(self.constant, self.review_slices, strict=True)]
+
+    @property
+    def max_queries(self) -> int:
+        return max(trip.queries for trip in self.queries)
+
+    @property
+    def max_statements(self) -> int:
+        return max(_statements(trip) for trip in self.queries)
+
+
+def _statements(trip) -> int:
+    """Queries without the transaction's BEGIN and COMMIT (which Django's query log, and so tests, count)."""
+    return sum(1 for sql in trip.sql if sql.strip().upper().split(" ")[0] not in {"BEGIN", "COMMIT"})
+
+
+def main() -> int:
+    started = time.perf_counter()
+    database = bench_database.create()
+    os.environ["BENCH_DATABASE_URL"] = database.url
+    os.environ["BENCH_SECRET_KEY"] = secrets.token_urlsafe(48)[:50]
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    try:
+        summary = _run(database, started)
+    finally:
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception as error:
+            say(f"closing connections: {error}")
+        bench_database.drop(database)
+        say(f"Dropped the benchmark database {database.label}.")
+    print(json.dumps(summary), flush=True)  # the last line of stdout
+    return 0
+
+
+def _run(database: bench_database.BenchDatabase, started: float) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from bench import seed
+
+    say(f"studyapp benchmark on {database.vendor} ({database.label})")
+    say(
+        f"Python {platform.python_version()}, Django {django.get_version()}, "
+        f"{_server_version(connection)}, {os.cpu_count()} CPUs, gunicorn {THREADS} workers (sync), "
+        f"{THREADS} client threads"
+    )
+    say(f"Load average at the start: {_load()} (the benchmark shares the machine with whatever else runs)")
+    call_command("migrate", verbosity=0, interactive=False)
+    world = seed.create_world(timezone.now())
+    small = seed.seed_small(world, SMALL_SIZE)
+    say(f"Seeded the small deck: {small.items} items, {small.states} states in {small.seconds:.2f} s")
+
+    small_trips = _round_trips(world.small_learner, seed.SMALL_DECK)
+    results = []
+    for size in SIZES:
+        result = SizeResult(size)
+        stage = seed.grow_main(world, size)
+        seed.analyze()
+        result.seed_seconds, result.seeded_states = stage.seconds, stage.states
+        counts = seed.row_counts()
+        rate = stage.states / max(stage.seconds, 1e-9)
+        say(
+            f"\n== {size:,} review states per learner: seeded {stage.items:,} items, {stage.passages:,} passages, "
+            f"{stage.states:,} states in {stage.seconds:.1f} s ({rate:,.0f} states/s); "
+            f"tables now {counts['items']:,} items, {counts['review_states']:,} review states"
+        )
+        _measure_in_process(result, world)
+        _measure_http(result, world)
+        _retime_selectors(result, world)
+        results.append(result)
+    say()
+    summary = _report(database, small_trips, results)
+    say(f"Total time {time.perf_counter() - started:.0f} s; load average at the end: {_load()}")
+    return summary
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def _server_version(connection) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0]}"
+        cursor.execute("SELECT sqlite_version()")
+        return f"SQLite {cursor.fetchone()[0]}"
+
+
+def _round_trips(user, slug: str):
+    from bench import inprocess
+
+    trips = inprocess.review_round_trips(user, slug, ROUND_TRIPS_COUNTED)
+    if not trips:
+        raise RuntimeError(f"no card to rate in {slug}")
+    return trips
+
+
+def _measure_in_process(result: SizeResult, world) -> None:
+    from bench import inprocess, seed
+
+    result.selectors = inprocess.time_selectors(world.timed_learner, world.main_deck, SELECTOR_REPEATS)
+    times = result.selectors
+    say(
+        "next_card median ms: "
+        + ", ".join(f"{name} {ms:.3f}" for name, ms in times.next_card_ms.items())
+        + f" (real counts: {times.counts.new} new, {times.counts.learning} learning, {times.counts.review} due"
+        f" -> {times.actual_queue} queue)"
+    )
+    say(
+        f"queue_counts median ms: {times.queue_counts_ms:.3f} with the bench limits "
+        f"({seed.NEW_PER_DAY:,} new, {seed.REVIEWS_PER_DAY:,} reviews a day), "
+        f"{times.queue_counts_default_limits_ms:.3f} with the default limits (20, 200), "
+        f"{times.queue_counts_max_limits_ms:.3f} with the maximal limits (9,999, 99,999)"
+    )
+    result.plans = inprocess.query_plans(world.timed_learner, world.main_deck)
+    learner = world.learners[0]  # a client thread's learner, in mid-session from the second size on
+    result.queries = _round_trips(learner, world.main_deck.slug)
+    say("queries per rating round trip: " + ", ".join(_trip_label(trip) for trip in result.queries))
+    result.requests = inprocess.time_requests(learner, world.main_deck.slug)
+    requests = result.requests
+    say(
+        f"in-process (test client, one thread): constant page {requests.constant_ms:.2f} ms, "
+        f"rating round trip {requests.review_ms:.2f} ms (ratio {requests.constant_ms / requests.review_ms:.3f}); "
+        "a round trip's median ms by part: "
+        + ", ".join(f"{name} {ms:.2f}" for name, ms in requests.breakdown_ms.items())
+    )
+
+
+def _retime_selectors(result: SizeResult, world) -> None:
+    """Time the selectors once more (the timed learner is untouched by the load) and keep the lower figures.
+
+    Two windows minutes apart make a burst of load from elsewhere on the machine less likely to
+    decide the figures, which are compared across sizes measured minutes apart.
+    """
+    from dataclasses import replace
+
+    from bench import inprocess
+
+    again = inprocess.time_selectors(world.timed_learner, world.main_deck, SELECTOR_REPEATS)
+    first = result.selectors
+    result.selectors = replace(
+        first,
+        next_card_ms={queue: min(ms, again.next_card_ms[queue]) for queue, ms in first.next_card_ms.items()},
+        queue_counts_ms=min(first.queue_counts_ms, again.queue_counts_ms),
+        queue_counts_default_limits_ms=min(first.queue_counts_default_limits_ms, again.queue_counts_default_limits_ms),
+        queue_counts_max_limits_ms=min(first.queue_counts_max_limits_ms, again.queue_counts_max_limits_ms),
+    )
+    say(
+        "next_card median ms, timed again after the load: "
+        + ", ".join(f"{name} {ms:.3f}" for name, ms in again.next_card_ms.items())
+        + f"; queue_counts {again.queue_counts_ms:.3f} (the lower of the two timings is kept)"
+    )
+
+
+def _trip_label(trip) -> str:
+    return f"{trip.queries} ({trip.shown_state}{', passage' if trip.with_passage else ''})"
+
+
+def _measure_http(result: SizeResult, world) -> None:
+    from bench import seed
+    from bench.urls import CONSTANT_PATH
+    from bench.web import Browser, ReviewClient, Server, run_load
+
+    server = Server(workers=THREADS)
+    try:
+        server.start()
+        browsers = []
+        for learner in world.learners:
+            browser = Browser(server.port)
+            browser.login(learner.username, world.passwords[learner.username])
+            browsers.append(browser)
+
+        def constant_action(browser: Browser):
+            def action() -> None:
+                status, body = browser.request("GET", f"/{CONSTANT_PATH}")
+                if status != 200 or body != "ok":
+                    raise RuntimeError(f"constant page: HTTP {status}")
+
+            return action
+
+        constant_actions = [constant_action(browser) for browser in browsers]
+        clients = [ReviewClient(browser, seed.MAIN_DECK, seed=index) for index, browser in enumerate(browsers)]
+        for client in clients:
+            client.open()
+        review_actions = [client.rate_once for client in clients]
+        for number in range(SLICES):
+            warmup = 20 if number == 0 else 0
+            result.constant.append(
+                run_load(
+                    constant_actions,
+                    seconds=CONSTANT_SECONDS / SLICES,
+                    max_per_thread=MAX_CONSTANT_PER_THREAD // SLICES,
+                    warmup=warmup,
+                )
+            )
+            result.review_slices.append(
+                run_load(
+                    review_actions,
+                    seconds=REVIEW_SECONDS / SLICES,
+                    max_per_thread=MAX_REVIEWS_PER_THREAD // SLICES,
+                    warmup=warmup,
+                )
+            )
+        result.review_counts = [(client.first_counts, client.last_counts) for client in clients]
+        for client in clients:
+            for notice, count in client.notices.items():
+                result.notices[notice] = result.notices.get(notice, 0) + count
+    except Exception:
+        say(f"gunicorn log:\n{server.log_tail()}")
+        raise
+    finally:
+        server.close()
+    constant, reviews = combine(result.constant), result.reviews
+    say(
+        f"constant page: {constant.rps:.1f} req/s ({constant.requests} in {constant.seconds:.1f} s, "
+        f"p50 {constant.median_ms:.1f} ms; slices " + ", ".join(f"{r.rps:.0f}" for r in result.constant) + "); "
+        f"review round trips: {reviews.rps:.1f}/s ({reviews.requests} in {reviews.seconds:.1f} s, "
+        f"stopped by {reviews.stopped_by}; p50 {reviews.median_ms:.1f} ms, p95 {reviews.percentile(0.95):.1f} ms; "
+        "slices " + ", ".join(f"{r.rps:.1f}" for r in result.review_slices) + ") "
+        f"-> review_ratio {result.review_ratio:.3f} (slices "
+        + ", ".join(f"{ratio:.3f}" for ratio in result.slice_ratios)
+        + ")"
+    )
+    for index, (first, last) in enumerate(result.review_counts):
+        say(f"  learner {index + 1}: counts (new, learning, due) {first} at the start, {last} at the end")
+    if result.notices:
+        say(f"  notices seen: {result.notices}")
+
+
+def _report(database, small_trips, results: list[SizeResult]) -> dict:
+    first, last = results[0], results[-1]
+    queues = list(first.selectors.next_card_ms)
+    scale_by_queue = {
+        queue: last.selectors.next_card_ms[queue] / first.selectors.next_card_ms[queue] for queue in queues
+    }
+    forced = [queue for queue in queues if queue != "actual"]
+    worst_queue = max(forced, key=scale_by_queue.__getitem__)
+    scale_ratio = scale_by_queue[worst_queue]
+    queries = {str(SMALL_SIZE): max(trip.queries for trip in small_trips)}
+    queries.update({str(result.size): result.max_queries for result in results})
+    statements = {str(SMALL_SIZE): max(_statements(trip) for trip in small_trips)}
+    statements.update({str(result.size): result.max_statements for result in results})
+    review_ratio = min(result.review_ratio for result in results)
+
+    say("Query plans at the largest size:")
+    for name, (sql, lines) in last.plans.items():
+        say(f"-- {name}: {sql}")
+        for line in lines:
+            say(f"   {line}")
+    say()
+    say("SQL of one rating round trip (largest size, first card):")
+    for number, sql in enumerate(last.queries[0].sql, 1):
+        say(f"  {number:2}. {sql[:220]}{'…' if len(sql) > 220 else ''}")
+    say(f"Small deck ({SMALL_SIZE} items) round trips: " + ", ".join(_trip_label(trip) for trip in small_trips))
+    say()
+
+    header = f"{'':38}" + "".join(f"{result.size:>14,}" for result in results)
+    say(f"Results on {database.vendor}")
+    say(header)
+    rows = [
+        ("seeding (s)", [f"{r.seed_seconds:.1f}" for r in results]),
+        ("constant page (req/s)", [f"{r.constant_rps:.1f}" for r in results]),
+        ("review round trips (/s)", [f"{r.reviews.rps:.1f}" for r in results]),
+        ("review p50 / p95 (ms)", [f"{r.reviews.median_ms:.1f}/{r.reviews.percentile(0.95):.1f}" for r in results]),
+        ("review_ratio", [f"{r.review_ratio:.3f}" for r in results]),
+        ("review_ratio, slices min-max", [f"{min(r.slice_ratios):.3f}-{max(r.slice_ratios):.3f}" for r in results]),
+        ("queries per review (max of 5)", [str(r.max_queries) for r in results]),
+        ("  of which not BEGIN/COMMIT", [str(r.max_statements) for r in results]),
+        ("queue_counts (ms, bench limits)", [f"{r.selectors.queue_counts_ms:.3f}" for r in results]),
+        ("queue_counts (ms, default limits)", [f"{r.selectors.queue_counts_default_limits_ms:.3f}" for r in results]),
+        ("queue_counts (ms, maximal limits)", [f"{r.selectors.queue_counts_max_limits_ms:.3f}" for r in results]),
+        ("in-process constant page (ms)", [f"{r.requests.constant_ms:.2f}" for r in results]),
+        ("in-process rating round trip (ms)", [f"{r.requests.review_ms:.2f}" for r in results]),
+    ]
+    rows += [
+        (f"next_card {queue} queue (ms)", [f"{r.selectors.next_card_ms[queue]:.3f}" for r in results])
+        for queue in queues
+    ]
+    for label, values in rows:
+        say(f"{label:38}" + "".join(f"{value:>14}" for value in values))
+    say()
+    targets = {
+        "review_ratio": review_ratio >= TARGET_REVIEW_RATIO,
+        "queries_per_review": max(queries.values()) <= TARGET_QUERIES and len(set(queries.values())) == 1,
+        "next_card_scale_ratio": scale_ratio <= TARGET_SCALE_RATIO,
+    }
+    say(
+        f"review_ratio {review_ratio:.3f} (worst size; target >= {TARGET_REVIEW_RATIO}) "
+        f"{'met' if targets['review_ratio'] else 'MISSED'}"
+    )
+    say(
+        f"queries_per_review {queries} as Django counts them (BEGIN and COMMIT included; without them "
+        f"{statements}) (target <= {TARGET_QUERIES}, equal at every size) "
+        f"{'met' if targets['queries_per_review'] else 'MISSED'}"
+    )
+    say(
+        f"next_card_scale_ratio {scale_ratio:.3f} ({worst_queue} queue, the worst; by queue "
+        + ", ".join(f"{queue} {ratio:.3f}" for queue, ratio in scale_by_queue.items())
+        + f"; target <= {TARGET_SCALE_RATIO}) "
+        + ("met" if targets["next_card_scale_ratio"] else "MISSED")
+    )
+    return {
+        "database": database.vendor,
+        "sizes": [result.size for result in results],
+        "review_ratio": round(review_ratio, 4),
+        "review_ratio_by_size": {str(r.size): round(r.review_ratio, 4) for r in results},
+        "review_ratio_slices": {str(r.size): [round(ratio, 4) for ratio in r.slice_ratios] for r in results},
+        "review_rps": {str(r.size): round(r.reviews.rps, 2) for r in results},
+        "constant_rps": {str(r.size): round(r.constant_rps, 2) for r in results},
+        "review_latency_ms": {
+            str(r.size): {"p50": round(r.reviews.median_ms, 2), "p95": round(r.reviews.percentile(0.95), 2)}
+            for r in results
+        },
+        "queries_per_review": queries,
+        "queries_per_review_without_begin_commit": statements,
+        "next_card_ms": {str(r.size): round(r.selectors.next_card_ms[worst_queue], 4) for r in results},
+        "next_card_ms_by_queue": {
+            queue: {str(r.size): round(r.selectors.next_card_ms[queue], 4) for r in results} for queue in queues
+        },
+        "next_card_scale_ratio": round(scale_ratio, 4),
+        "next_card_scale_ratio_by_queue": {queue: round(ratio, 4) for queue, ratio in scale_by_queue.items()},
+        "queue_counts_ms": {str(r.size): round(r.selectors.queue_counts_ms, 4) for r in results},
+        "queue_counts_default_limits_ms": {
+            str(r.size): round(r.selectors.queue_counts_default_limits_ms, 4) for r in results
+        },
+        "queue_counts_max_limits_ms": {str(r.size): round(r.selectors.queue_counts_max_limits_ms, 4) for r in results},
+        "in_process_ms": {
+            str(r.size): {
+                "constant": round(r.requests.constant_ms, 3),
+                "review": round(r.requests.review_ms, 3),
+                "review_breakdown": {name: round(ms, 3) for name, ms in r.requests.breakdown_ms.items()},
+            }
+            for r in results
+        },
+        "seed_seconds": {str(r.size): round(r.seed_seconds, 1) for r in results},
+        "targets_met": targets,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
