@@ -101,6 +101,20 @@ def test_saving_an_item_again_does_not_reset_its_states(student_a, deck):
     assert ReviewState.objects.filter(learner=student_a).count() == 1
 
 
+def test_an_item_moved_to_another_deck_takes_its_states_and_history_along(student_a, deck):
+    [item] = make_items(deck, 1, passage_index=None)
+    [state] = study(student_a, deck)
+    answer(student_a, state, Rating.GOOD, now=NOW)
+    other = DeckFactory(source=deck.source)
+
+    item.deck = other
+    item.save()
+
+    state.refresh_from_db()
+    assert state.deck_id == other.pk
+    assert state.reps == 1, "the learner's memory of the item moves with it"
+
+
 # --- recording a review ------------------------------------------------------------------------------------
 
 
