@@ -65,6 +65,18 @@ def _render_card(request: HtmxHttpRequest, context: dict, status: int = 200) -> 
     return render(request, template, context, status=status)
 
 
+def _next_card_response(
+    request: HtmxHttpRequest, slug: str, deck: Deck | int, notice: str, level: int = messages.INFO
+) -> HttpResponse:
+    """After a change: htmx gets the next card with the notice; a plain form post is redirected
+    to the session page (post/redirect/get), the notice travelling as a message."""
+    if request.htmx:
+        return _render_card(request, _card_context(request, deck, notice=notice))
+    if notice:
+        messages.add_message(request, level, notice)
+    return redirect("review:session", slug=slug)
+
+
 @require_GET
 @login_required
 def session(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -161,11 +173,7 @@ def rate(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     else:
         if outcome.became_leech:
             notice = "That item has lapsed too often: it is now a leech and suspended. Rewrite or unsuspend it later."
-    if not request.htmx:
-        if notice:
-            messages.warning(request, notice)
-        return redirect("review:session", slug=slug)
-    return _render_card(request, _card_context(request, deck, notice=notice))
+    return _next_card_response(request, slug, deck, notice, level=messages.WARNING)
 
 
 @require_POST
@@ -176,10 +184,7 @@ def undo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     day = selectors.day_of(study_settings, timezone.now())
     undone = services.undo_last_review(learner=request.user, since=day.start)
     notice = "Undid your last review." if undone else "Nothing to undo today."
-    if not request.htmx:
-        messages.info(request, notice)
-        return redirect("review:session", slug=slug)
-    return _render_card(request, _card_context(request, studied.deck, notice=notice))
+    return _next_card_response(request, slug, studied.deck, notice)
 
 
 @require_POST
@@ -203,10 +208,7 @@ def card_action(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         notice = "Flagged for a later look." if action == "flag" else "Flag removed."
     else:
         return HttpResponseBadRequest("Unknown action.")
-    if not request.htmx:
-        messages.info(request, notice)
-        return redirect("review:session", slug=slug)
-    return _render_card(request, _card_context(request, studied.deck, notice=notice))
+    return _next_card_response(request, slug, studied.deck, notice)
 
 
 @require_GET
