@@ -8,6 +8,7 @@ import pytest
 
 from studyapp.review import selectors, services
 from studyapp.review.models import CardState, Rating, ReviewState
+from studyapp.review.templatetags.review_tags import capped
 from tests.factories import DeckFactory
 from tests.review.conftest import (
     NOW,
@@ -162,6 +163,19 @@ def test_only_new_per_day_new_items_are_served_then_again_the_next_day(student_a
     tomorrow = NOW + timedelta(days=1)
     assert counts_of(student_a, tomorrow).new == 3
     assert next_of(student_a, tomorrow).pk == states[3].pk
+
+
+def test_counts_stop_at_the_cap_and_show_as_cap_plus(student_a, deck, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    make_items(deck, 5, passage_index=None)
+    study(student_a, deck)
+
+    counts = counts_of(student_a, deck=deck)
+
+    assert counts.new == 3
+    assert next_of(student_a, NOW) is not None
+    assert capped(999) == "999+"
+    assert capped(998) == "998"
 
 
 def test_the_new_limit_counts_new_items_introduced_today_in_every_deck(student_a, deck):

@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from studyapp.review.selectors import COUNT_CAP
+
 register = template.Library()
 
 _MARKS = {"equal": "same", "delete": "extra", "insert": "missing"}
@@ -20,3 +22,9 @@ def diff_marks(diff: list[tuple[str, str]]) -> SafeString:
             for tag, text in diff
         ),
     )
+
+
+@register.filter
+def capped(count: int) -> str:
+    """A queue count as shown: "999+" once it reaches the counting cap."""
+    return f"{COUNT_CAP}+" if count >= COUNT_CAP else str(count)
