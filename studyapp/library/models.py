@@ -360,12 +360,18 @@ class Choice(models.Model):
 
 
 class Event(models.Model):
-    """One event of a chronology item; `sort_key` (e.g. 192304 for April 1923) gives the true order."""
+    """One event of a chronology item; `sort_key` gives the true order.
+
+    Keys are written as YYYYMMDD with zeros for what is unknown (19230400 for April 1923, 19230000
+    for 1923), so that events known to the day, the month or the year still compare correctly.
+    """
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
     text = models.CharField(max_length=500)
     when = models.CharField(max_length=100, blank=True, help_text="The date as shown after answering.")
-    sort_key = models.BigIntegerField(help_text="A number that orders the events, e.g. 192304 for April 1923.")
+    sort_key = models.BigIntegerField(
+        help_text="Orders the events: the date as YYYYMMDD, zeros for what is unknown (19230400 = April 1923)."
+    )
 
     class Meta:
         ordering = ["item", "sort_key"]
