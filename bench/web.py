@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 TOKEN_RE = re.compile(r'name="token" value="([^"]+)"')
 CSRF_FIELD_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-COUNTS_RE = re.compile(r"New <b>(\d+)</b>.*?Learning <b>(\d+)</b>.*?Due <b>(\d+)</b>", re.DOTALL)
+COUNTS_RE = re.compile(r"New <b>(\d+)\+?</b>.*?Learning <b>(\d+)\+?</b>.*?Due <b>(\d+)\+?</b>", re.DOTALL)
 NOTICE_RE = re.compile(r'<p class="notice" role="status">([^<]*)</p>')
 
 
