@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
-from studyapp.library.models import Deck, Item, ItemKind, Source
+from studyapp.library.models import Deck, Item, ItemKind, Passage, Source
 from studyapp.library.services import DECK_FORMAT, DECK_FORMAT_VERSION
 
 
@@ -33,6 +33,11 @@ def get_source_with_items(source_id: int) -> tuple[Source, dict[int, list[Item]]
     for item in Item.objects.filter(passage__source=source).select_related("deck").order_by("deck", "position"):
         by_passage.setdefault(item.passage_id, []).append(item)
     return source, by_passage
+
+
+def paragraph_of(passage: Passage) -> list[Passage]:
+    """The sentences of the paragraph a passage stands in, in order, to show it in context."""
+    return list(Passage.objects.filter(source_id=passage.source_id, paragraph=passage.paragraph).order_by("index"))
 
 
 def can_edit_deck(user, deck: Deck) -> bool:

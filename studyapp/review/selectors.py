@@ -128,3 +128,8 @@ def get_studied_deck(learner, slug: str) -> StudiedDeck:
 def get_state_for_learner(learner, state_id: int) -> ReviewState:
     """A learner's own review state; another learner's is a 404."""
     return get_object_or_404(ReviewState.objects.select_related("item", "item__deck"), pk=state_id, learner=learner)
+
+
+def set_aside(learner, deck: Deck, **flags: bool) -> QuerySet[ReviewState]:
+    """The learner's states in a deck with the given flags (suspended=True, flagged=True), in deck order."""
+    return ReviewState.objects.of(learner).filter(deck=deck, **flags).select_related("item").order_by("item__position")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from studyapp.http import HtmxHttpRequest
 from studyapp.library import selectors as library_selectors
-from studyapp.library.models import Deck, Passage
+from studyapp.library.models import Deck
 from studyapp.review import cards, scheduling, selectors, services
 from studyapp.review.forms import StudySettingsForm
 from studyapp.review.models import Rating, ReviewState
@@ -113,11 +113,7 @@ def answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     intervals = scheduling.preview_intervals(scheduler, state, now)
     suggested = cards.suggested_rating(result)
     passage = state.item.passage
-    paragraph = (
-        list(Passage.objects.filter(source_id=passage.source_id, paragraph=passage.paragraph).order_by("index"))
-        if passage
-        else []
-    )
+    paragraph = library_selectors.paragraph_of(passage) if passage else []
     context = {
         "deck": studied.deck,
         "phase": "feedback",
@@ -215,20 +211,12 @@ def card_action(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def suspended_items(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     studied = selectors.get_studied_deck(request.user, slug)
-    states = (
-        ReviewState.objects.of(request.user)
-        .filter(deck=studied.deck)
-        .filter(suspended=True)
-        .select_related("item")
-        .order_by("item__position")
-    )
-    flagged = (
-        ReviewState.objects.of(request.user)
-        .filter(deck=studied.deck, flagged=True)
-        .select_related("item")
-        .order_by("item__position")
-    )
-    return render(request, "review/suspended.html", {"deck": studied.deck, "states": states, "flagged": flagged})
+    context = {
+        "deck": studied.deck,
+        "states": selectors.set_aside(request.user, studied.deck, suspended=True),
+        "flagged": selectors.set_aside(request.user, studied.deck, flagged=True),
+    }
+    return render(request, "review/suspended.html", context)
 
 
 @require_POST
