@@ -114,7 +114,7 @@ def add_new_states(*, learners: list[int], items, now: datetime) -> int:
     """Create the missing review states of these learners for these items.
 
     New items are due in deck order from `now` (one microsecond apart), so the
-    queue's index on (learner, state, due) gives them in order without a join.
+    queue's index on (learner, deck, state, due) gives them in order without a join.
     """
     existing = set(
         ReviewState.objects.filter(learner_id__in=learners, item__in=items).values_list("learner_id", "item_id")
