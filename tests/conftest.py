@@ -2,8 +2,8 @@
 
 student A and student B are in the Students group, the two instructors in the
 Instructors group, and the admin is a superuser with staff status. The groups
-come from the data migration (accounts 0002); a transactional test's flush deletes
-them, so the cast re-syncs them with the migration's own function first.
+come from the data migration (accounts 0002); after a transactional test's flush the
+post_migrate receiver (accounts/receivers.py) makes them again.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from studyapp.accounts.roles import INSTRUCTORS, STUDENTS, sync_roles
+from studyapp.accounts.roles import INSTRUCTORS, STUDENTS
 from studyapp.library.models import Deck
 from tests.factories import UserFactory
 
@@ -24,7 +24,6 @@ DEMO_DECK_SLUG = "left-opposition-1927"
 
 
 def _member_of(group_name: str, username: str):
-    sync_roles(Group, Permission)  # a no-op unless an earlier transactional test flushed the groups
     user = UserFactory(username=username)
     user.groups.add(Group.objects.get(name=group_name))
     return user

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from studyapp.accounts.models import User
-from studyapp.accounts.roles import INSTRUCTORS, STUDENTS, sync_roles
+from studyapp.accounts.roles import INSTRUCTORS, STUDENTS
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,6 @@ def sign_up_student(*, username: str, password: str, email: str = "") -> User:
 @transaction.atomic
 def ensure_demo_accounts() -> list[tuple[DemoAccount, bool]]:
     """Create each demo account that is absent; existing accounts are left exactly as they are."""
-    # The groups come from a data migration, but a flushed test database has lost them.
-    sync_roles(Group, Permission)
     results = []
     for account in DEMO_ACCOUNTS:
         if User.objects.filter(username=account.username).exists():
