@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from studyapp.library.models import Deck, Item
+from studyapp.review.days import LearnerDay, learner_day
 
 _STEP = re.compile(r"^(\d+)([smhd])$")
 _STEP_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -114,6 +115,10 @@ class StudySettings(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def day_at(self, now: datetime) -> LearnerDay:
+        """The learner's study day containing `now` (their time zone, starting at their hour)."""
+        return learner_day(now, zone=self.zone, starts_at=self.day_starts_at)
 
 
 class StudiedDeck(models.Model):

@@ -11,12 +11,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
 from studyapp.library.models import Deck
-from studyapp.review.days import LearnerDay, learner_day
 from studyapp.review.models import CardState, ReviewLog, ReviewState, StudiedDeck, StudySettings
-
-
-def day_of(study_settings: StudySettings, now: datetime) -> LearnerDay:
-    return learner_day(now, zone=study_settings.zone, starts_at=study_settings.day_starts_at)
 
 
 @dataclass(frozen=True)
@@ -55,7 +50,7 @@ def queue_counts(learner, study_settings: StudySettings, now: datetime, deck: De
     (first_review today) and reviews of review-state items answered today. Each queue is
     counted through a LIMITed subquery, so at most COUNT_CAP rows are read per queue.
     """
-    day = day_of(study_settings, now)
+    day = study_settings.day_at(now)
     states = _deck_states(learner, deck, now)
     parts = [
         ReviewState.objects.of(learner).filter(first_review__gte=day.start).values("pk"),
@@ -91,7 +86,7 @@ def next_card(learner, study_settings: StudySettings, now: datetime, counts: Que
     """The next review state to show: learning due now, then reviews due today, then new items within the
     limit, then learning items due within the learn-ahead limit. One query."""
     states = _deck_states(learner, deck, now).select_related("item", "item__passage", "deck")
-    day = day_of(study_settings, now)
+    day = study_settings.day_at(now)
     if counts.learning_now:
         queue = states.learning_due(now)
     elif counts.review:

@@ -13,7 +13,6 @@ from django.db.models import F
 
 from studyapp.library.models import Deck, Item
 from studyapp.review import scheduling
-from studyapp.review.days import learner_day
 from studyapp.review.models import CardState, Rating, ReviewLog, ReviewState, StudiedDeck, StudySettings
 
 CARD_TOKEN_SALT = "studyapp.review.card"  # noqa: S105 - a signing namespace, not a secret
@@ -195,7 +194,7 @@ def _record_review(learner, card: CardToken, rating, now, response, was_correct,
             state.suspended = True
             became_leech = True
 
-    day = learner_day(now, zone=study_settings.zone, starts_at=study_settings.day_starts_at)
+    day = study_settings.day_at(now)
     buried = _bury_siblings(learner, state, passage_id=card.passage_id, until=day.end)
 
     log = ReviewLog.objects.create(
@@ -307,7 +306,7 @@ def unsuspend(*, learner, state_id: int) -> ReviewState:
 
 def bury(*, learner, state_id: int, now: datetime) -> ReviewState:
     study_settings = settings_for(learner)
-    day = learner_day(now, zone=study_settings.zone, starts_at=study_settings.day_starts_at)
+    day = study_settings.day_at(now)
     return _change_state(learner, state_id, buried_until=day.end)
 
 

@@ -177,7 +177,7 @@ def rate(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def undo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     studied = selectors.get_studied_deck(request.user, slug)
     study_settings = services.settings_for(request.user)
-    day = selectors.day_of(study_settings, timezone.now())
+    day = study_settings.day_at(timezone.now())
     undone = services.undo_last_review(learner=request.user, since=day.start)
     notice = "Undid your last review." if undone else "Nothing to undo today."
     return _next_card_response(request, slug, studied.deck, notice)
