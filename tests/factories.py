@@ -73,6 +73,14 @@ ITEM_DEFAULTS: dict[str, dict] = {
 }
 
 
+def _settings_of(learner) -> StudySettings:
+    """The learner's study settings, or the defaults (unsaved) when they have none."""
+    try:
+        return learner.study_settings
+    except StudySettings.DoesNotExist:
+        return StudySettings(learner=learner)
+
+
 def _next(rows, field: str, *, start: int) -> int:
     """One more than the largest `field` among rows (`start` when there are none)."""
     last = rows.aggregate(last=Max(field))["last"]
@@ -278,9 +286,11 @@ class ReviewLogFactory(factory.django.DjangoModelFactory):
 
     learner = factory.SubFactory(UserFactory)
     item = factory.SubFactory(ItemFactory)
+    deck = factory.SelfAttribute("item.deck")
     rating = Rating.GOOD
     state = CardState.NEW
     reviewed_at = factory.LazyFunction(timezone.now)
+    day = factory.LazyAttribute(lambda log: _settings_of(log.learner).day_at(log.reviewed_at).date)
     client_uuid = factory.LazyFunction(uuid.uuid4)
     state_before = factory.LazyFunction(dict)
     state_after = factory.LazyFunction(dict)

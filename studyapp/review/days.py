@@ -30,3 +30,12 @@ def learner_day(now: datetime, *, zone: zoneinfo.ZoneInfo, starts_at: int) -> Le
         start=_local_start(day, starts_at, zone),
         end=_local_start(day + timedelta(days=1), starts_at, zone),
     )
+
+
+def learner_day_on(day: date, *, zone: zoneinfo.ZoneInfo, starts_at: int) -> LearnerDay:
+    """The learner's day named `day`."""
+    return LearnerDay(
+        date=day,
+        start=_local_start(day, starts_at, zone),
+        end=_local_start(day + timedelta(days=1), starts_at, zone),
+    )

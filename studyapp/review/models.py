@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from studyapp.library.models import Deck, Item
-from studyapp.review.days import LearnerDay, learner_day
+from studyapp.review.days import LearnerDay, learner_day, learner_day_on
 
 _STEP = re.compile(r"^(\d+)([smhd])$")
 _STEP_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -120,6 +120,10 @@ class StudySettings(models.Model):
         """The learner's study day containing `now` (their time zone, starting at their hour)."""
         return learner_day(now, zone=self.zone, starts_at=self.day_starts_at)
 
+    def day_on(self, day: date) -> LearnerDay:
+        """The learner's study day named `day`."""
+        return learner_day_on(day, zone=self.zone, starts_at=self.day_starts_at)
+
 
 class StudiedDeck(models.Model):
     """A deck a learner has added to their studies."""
@@ -127,6 +131,9 @@ class StudiedDeck(models.Model):
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="studied_decks")
     deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="learners")
     added_at = models.DateTimeField(auto_now_add=True)
+    exam_on = models.DateField(
+        null=True, blank=True, help_text="The day of the learner's exam on this deck, for the recall forecast."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["learner", "deck"], name="studieddeck_unique_learner_deck")]
@@ -234,10 +241,17 @@ class ReviewLog(models.Model):
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="review_logs")
+    # The item's deck when it was reviewed, so the daily summary (ReviewDay) is kept per deck.
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+", db_index=False)
     rating = models.PositiveSmallIntegerField(choices=Rating.choices)
     # The card's state when it was shown: NEW/LEARNING/REVIEW/RELEARNING (Anki's revlog type).
     state = models.CharField(max_length=10, choices=CardState.choices)
     reviewed_at = models.DateTimeField()
+    # The learner's study day of the review, in the time zone and day start they had then.
+    day = models.DateField()
+    # The item's first review on this day, of an item last reviewed on an earlier day: a test of
+    # memory, which is what "true retention" counts (as Anki does). Again fails it; the rest pass.
+    tests_memory = models.BooleanField(default=False)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     response = models.TextField(blank=True)
     was_correct = models.BooleanField(null=True, blank=True)
@@ -265,3 +279,32 @@ class ReviewLog(models.Model):
         return (
             f"{self.learner} rated item {self.item_id} {self.get_rating_display()} at {self.reviewed_at:%Y-%m-%d %H:%M}"
         )
+
+
+class ReviewDay(models.Model):
+    """A learner's reviews of one deck on one of their days, summed: the rows the progress pages read.
+
+    Written only by database triggers on ReviewLog (migration 0003): each insert adds its review,
+    each delete (undo) takes it away, inside the same transaction. So the summary can't drift from
+    the log, and recording a review costs no extra query. The progress pages read a few hundred of
+    these rows a year instead of every review.
+    """
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
+    reviews = models.PositiveIntegerField(default=0)
+    new_items = models.PositiveIntegerField(default=0)
+    memory_tests = models.PositiveIntegerField(default=0)
+    memory_passes = models.PositiveIntegerField(default=0)
+    duration_ms = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the triggers' ON CONFLICT target, and the index of "this learner's days from ... to ...".
+            models.UniqueConstraint(fields=["learner", "day", "deck"], name="reviewday_unique_learner_day_deck"),
+            models.CheckConstraint(condition=Q(memory_passes__lte=F("memory_tests")), name="reviewday_passes_le_tests"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.day} · {self.reviews} reviews"

@@ -200,9 +200,12 @@ def _record_review(learner, card: CardToken, rating, now, response, was_correct,
     log = ReviewLog.objects.create(
         learner=learner,
         item_id=state.item_id,
+        deck_id=card.deck_id,
         rating=rating,
         state=shown_as,
         reviewed_at=now,
+        day=day.date,
+        tests_memory=_tests_memory(before, day),
         duration_ms=duration_ms,
         response=response[:2000],
         was_correct=was_correct,
@@ -213,6 +216,12 @@ def _record_review(learner, card: CardToken, rating, now, response, was_correct,
     )
     _save_if_unchanged(state, expected_version=card.version)
     return ReviewOutcome(log=log, replayed=False, became_leech=became_leech)
+
+
+def _tests_memory(before: dict[str, Any], day) -> bool:
+    """Whether this is the item's first review today of an item last seen on an earlier day (see ReviewLog)."""
+    last_review = before.get("last_review")
+    return last_review is not None and datetime.fromisoformat(last_review) < day.start
 
 
 def _save_if_unchanged(state: ReviewState, *, expected_version: int) -> None:
