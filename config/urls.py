@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("studyapp.accounts.urls")),
     path("", include("studyapp.library.urls")),
     path("", include("studyapp.review.urls")),
+    path("", include("studyapp.progress.urls")),
 ]

@@ -30,7 +30,7 @@ from studyapp.library.models import (
     Source,
     Tag,
 )
-from studyapp.review.models import CardState, Rating, ReviewLog, ReviewState, StudiedDeck, StudySettings
+from studyapp.review.models import CardState, Rating, ReviewDay, ReviewLog, ReviewState, StudiedDeck, StudySettings
 
 PASSWORD = "correct-horse-battery-1927"
 
@@ -294,3 +294,18 @@ class ReviewLogFactory(factory.django.DjangoModelFactory):
     client_uuid = factory.LazyFunction(uuid.uuid4)
     state_before = factory.LazyFunction(dict)
     state_after = factory.LazyFunction(dict)
+
+
+class ReviewDayFactory(factory.django.DjangoModelFactory):
+    """A day's summed reviews (the database triggers make these from the log; this is for admin tests)."""
+
+    class Meta:
+        model = ReviewDay
+
+    learner = factory.SubFactory(UserFactory)
+    deck = factory.SubFactory(DeckFactory)
+    day = factory.LazyFunction(lambda: timezone.now().date())
+    reviews = 3
+    new_items = 1
+    memory_tests = 2
+    memory_passes = 1

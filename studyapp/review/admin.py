@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import F
 
-from studyapp.review.models import ReviewLog, ReviewState, StudiedDeck, StudySettings
+from studyapp.review.models import ReviewDay, ReviewLog, ReviewState, StudiedDeck, StudySettings
 
 
 @admin.register(StudySettings)
@@ -17,7 +17,7 @@ class StudySettingsAdmin(admin.ModelAdmin):
 
 @admin.register(StudiedDeck)
 class StudiedDeckAdmin(admin.ModelAdmin):
-    list_display = ("learner", "deck", "added_at")
+    list_display = ("learner", "deck", "added_at", "exam_on")
     list_filter = ("deck",)
     search_fields = ("learner__username", "deck__title")
     list_select_related = ("learner", "deck")
@@ -66,4 +66,24 @@ class ReviewLogAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReviewDay)
+class ReviewDayAdmin(admin.ModelAdmin):
+    """The log summed per day by database triggers: readable, never edited by hand (it would drift from the log)."""
+
+    list_display = ("learner", "day", "deck", "reviews", "new_items", "memory_tests", "memory_passes", "duration_ms")
+    list_filter = ("deck",)
+    search_fields = ("learner__username",)
+    list_select_related = ("learner", "deck")
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from studyapp.accounts.models import User
 from studyapp.library.models import Choice, Deck, Event, Item, ItemKind, Passage, Source, Tag
-from studyapp.review.models import ReviewLog, ReviewState, StudiedDeck, StudySettings
+from studyapp.review.models import ReviewDay, ReviewLog, ReviewState, StudiedDeck, StudySettings
 from tests.factories import (
     ChoiceFactory,
     DeckFactory,
@@ -18,6 +18,7 @@ from tests.factories import (
     GroupFactory,
     ItemFactory,
     PassageFactory,
+    ReviewDayFactory,
     ReviewLogFactory,
     ReviewStateFactory,
     SourceFactory,
@@ -43,10 +44,11 @@ FACTORIES = {
     StudiedDeck: StudiedDeckFactory,
     ReviewState: ReviewStateFactory,
     ReviewLog: ReviewLogFactory,
+    ReviewDay: ReviewDayFactory,
 }
 # Passages only ever come from splitting a source's text, so the admin offers no add page.
-# The review log is append-only: only reviews write it.
-NO_ADD_PAGE = {Passage, ReviewLog}
+# The review log is append-only: only reviews write it; its daily sums only its triggers.
+NO_ADD_PAGE = {Passage, ReviewLog, ReviewDay}
 
 
 def admin_url(model, view: str, *args) -> str:

@@ -1,0 +1,61 @@
+"""The demo student opens their progress: the charts are drawn, with their history in them, at both widths."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.conftest import log_in, screenshot
+
+# serialized_rollback keeps the groups made by the data migration across these flushing tests.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def demo_with_history(settings):
+    """The demo content with ada's simulated two months of reviews."""
+    settings.DEBUG = True
+    call_command("load_demo", quiet_logins=True)
+
+
+def test_the_demo_students_dashboard_draws_every_chart_with_data(page, live_server, demo_with_history):
+    log_in(page, live_server, "ada", "ada-studies-1927")
+
+    page.goto(f"{live_server.url}/progress/")
+
+    assert int(page.locator(".tile dd").first.inner_text()) >= 0
+    forecast_bars = page.locator("#due-forecast svg rect.bar, #due-forecast svg rect.bar-highlight")
+    assert forecast_bars.count() >= 10
+    assert page.locator("#review-calendar svg rect.day:not(.level-0)").count() >= 40  # ~50 days studied
+    assert page.locator("#knowledge svg rect.bar").count() >= 1
+    for chart in ("due-forecast", "review-calendar", "knowledge"):
+        svg = page.locator(f"#{chart} svg")
+        assert svg.get_attribute("role") == "img"
+        assert svg.bounding_box()["width"] > 200  # drawn, not collapsed
+    page.locator("#due-forecast summary").click()
+    assert page.locator("#due-forecast table tbody tr").count() == 30
+    page.locator("#knowledge-heading").scroll_into_view_if_needed()
+    screenshot(page, "progress-desktop")
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    calendar = page.locator("#review-calendar .chart-scroll")
+    # On a phone the year scrolls sideways, opening on the newest weeks; nothing else overflows the page.
+    assert calendar.evaluate("element => element.scrollWidth > element.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "progress-phone")
+
+
+def test_the_deck_page_maps_what_the_student_knows_onto_the_source(page, live_server, demo_with_history):
+    log_in(page, live_server, "ada", "ada-studies-1927")
+
+    page.goto(f"{live_server.url}/progress/decks/left-opposition-1927/")
+
+    assert page.locator(".coverage .tint-known").count() > 10
+    page.get_by_role("textbox", name="Exam date").fill("2027-06-01")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("if you keep to the schedule").is_visible()
+    page.locator("#coverage-heading").scroll_into_view_if_needed()
+    screenshot(page, "progress-coverage")
