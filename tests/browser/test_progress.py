@@ -36,6 +36,7 @@ def test_the_demo_students_dashboard_draws_every_chart_with_data(page, live_serv
         assert svg.bounding_box()["width"] > 200  # drawn, not collapsed
     page.locator("#due-forecast summary").click()
     assert page.locator("#due-forecast table tbody tr").count() == 30
+    page.locator("#due-forecast summary").click()  # closed again for the picture
     page.locator("#knowledge-heading").scroll_into_view_if_needed()
     screenshot(page, "progress-desktop")
 
@@ -45,6 +46,8 @@ def test_the_demo_students_dashboard_draws_every_chart_with_data(page, live_serv
     # On a phone the year scrolls sideways, opening on the newest weeks; nothing else overflows the page.
     assert calendar.evaluate("element => element.scrollWidth > element.clientWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.locator("#due-forecast").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, document.querySelector('#due-forecast').getBoundingClientRect().top - 8)")
     screenshot(page, "progress-phone")
 
 
