@@ -25,6 +25,8 @@ from studyapp.review import services as review_services
 from studyapp.review.models import Rating, ReviewLog, ReviewState
 
 RATING_NAMES = dict(Rating.choices)
+# What the item history shows of each review (the snapshots before it are left in the database).
+HISTORY_FIELDS = ("reviewed_at", "day", "rating", "state", "response", "was_correct", "duration_ms", "state_after")
 
 
 @require_GET
@@ -98,9 +100,6 @@ def item_history(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
         "progress/item.html",
         {"state": state, "item": state.item, "reviews": reviews, "recall": recall, "now": now},
     )
-
-
-HISTORY_FIELDS = ("reviewed_at", "day", "rating", "state", "response", "was_correct", "duration_ms", "state_after")
 
 
 def _interval_after(log: ReviewLog) -> str:
