@@ -9,6 +9,12 @@ PostgreSQL database named by DATABASE_URL), seeds learners with 10,000 and then
 - queries_per_review: SQL queries of one htmx rating round trip (in-process, test client);
 - next_card_scale_ratio: median time of selectors.next_card at 1,000,000 states / at 10,000.
 
+Then, on the largest database, the learner dashboard (GET /progress/, test client):
+
+- dashboard_scale_ratio: its median time for a learner with 1,000,000 review-log rows / for one
+  with 10,000, both with the same 2,000 reviewed items (bench.seed.seed_history); the absolute
+  times and the queries per request are printed too.
+
 The figures are printed as a table; the last line of stdout is a JSON summary.
 Queries are counted as Django's query log counts them (so as assertNumQueries and
 django_assert_num_queries do): a transaction's BEGIN and COMMIT included.

@@ -1,4 +1,4 @@
-"""In-process measurements: the queries of one rating round trip, selector timings, query plans."""
+"""In-process measurements: the queries of one rating round trip, selector timings, query plans, the dashboard."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.test import Client
@@ -242,16 +242,102 @@ def query_plans(user: User, deck: Deck) -> dict[str, tuple[str, list[str]]]:
         with CaptureQueriesContext(connection) as context:
             call()
         sql = context.captured_queries[-1]["sql"]
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-                lines = [row[0] for row in cursor.fetchall()]
-            else:
-                cursor.execute("EXPLAIN QUERY PLAN " + sql)
-                depth: dict[int, int] = {0: -1}
-                lines = []
-                for node, parent, _unused, detail in cursor.fetchall():
-                    depth[node] = depth.get(parent, -1) + 1
-                    lines.append("  " * depth[node] + detail)
-        plans[name] = (sql, lines)
+        plans[name] = (sql, _plan(sql))
     return plans
+
+
+DASHBOARD_PATH = "/progress/"
+
+
+@dataclass
+class DashboardTimes:
+    """The learner dashboard of each history learner (by review-log rows), timed through the test client."""
+
+    ms: dict[int, float]  # median of the timed requests
+    samples_ms: dict[int, list[float]]
+    queries: dict[int, int]  # SQL queries of one request, as Django counts them
+    query_ms: dict[int, list[float]]  # each of those queries run again alone: median ms
+    sql: dict[int, list[str]]
+    plans: list[tuple[str, list[str]]]  # the plan of each query of the largest history
+    seed_seconds: float = 0.0  # bench.seed.seed_history, all of it
+    log_seconds: dict[int, float] = field(default_factory=dict)  # inserting each review log (triggers included)
+
+
+def time_dashboard(learners: dict[int, User], repeats: int = 15, warmup: int = 5) -> DashboardTimes:
+    """GET /progress/ as each learner: `warmup` requests each, then `repeats` timed, the learners in turn.
+
+    Interleaved, and in alternate order from round to round, so that load from elsewhere on the
+    machine and any warming of caches weigh on every size alike.
+    """
+    clients = {}
+    for size, user in learners.items():
+        clients[size] = Client()
+        clients[size].force_login(user)
+
+    def get(size: int) -> None:
+        response = clients[size].get(DASHBOARD_PATH)
+        if response.status_code != 200:
+            raise RuntimeError(f"dashboard of {learners[size].username}: HTTP {response.status_code}")
+
+    for _ in range(warmup):
+        for size in clients:
+            get(size)
+    samples: dict[int, list[float]] = {size: [] for size in clients}
+    order = list(clients)
+    for number in range(repeats):
+        for size in order if number % 2 == 0 else reversed(order):
+            started = time.perf_counter()
+            get(size)
+            samples[size].append((time.perf_counter() - started) * 1000)
+    queries, sql = {}, {}
+    for size in clients:
+        with CaptureQueriesContext(connection) as context:
+            get(size)
+        queries[size] = len(context.captured_queries)
+        sql[size] = [query["sql"] for query in context.captured_queries]
+    query_ms = {size: [_query_ms(statement) for statement in statements] for size, statements in sql.items()}
+    largest = max(sql)
+    return DashboardTimes(
+        ms={size: statistics.median(values) for size, values in samples.items()},
+        samples_ms=samples,
+        queries=queries,
+        query_ms=query_ms,
+        sql=sql,
+        plans=[(statement, _plan(statement)) for statement in sql[largest]],
+    )
+
+
+def _query_ms(sql: str, repeats: int = 15) -> float:
+    """The median ms of running a captured query again on its own (read queries only; others are 0)."""
+    if not sql.lstrip().upper().startswith("SELECT"):
+        return 0.0
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            cursor.fetchall()
+
+    run()
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples) * 1000
+
+
+def _plan(sql: str) -> list[str]:
+    """EXPLAIN QUERY PLAN on SQLite, EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL, as indented lines."""
+    if not sql.lstrip().upper().startswith("SELECT"):
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        depth: dict[int, int] = {0: -1}
+        lines = []
+        for node, parent, _unused, detail in cursor.fetchall():
+            depth[node] = depth.get(parent, -1) + 1
+            lines.append("  " * depth[node] + detail)
+        return lines

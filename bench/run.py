@@ -30,6 +30,10 @@ ROUND_TRIPS_COUNTED = 5
 TARGET_REVIEW_RATIO = 0.5
 TARGET_QUERIES = 8
 TARGET_SCALE_RATIO = 1.3
+# The learner dashboard (/progress/) with 1,000,000 review-log rows against 10,000 (bench.seed.seed_history).
+DASHBOARD_WARMUP = 5
+DASHBOARD_REPEATS = 15
+TARGET_DASHBOARD_SCALE_RATIO = 3
 
 
 def say(text: str = "") -> None:
@@ -141,8 +145,9 @@ def _run(database: bench_database.BenchDatabase, started: float) -> dict:
         _measure_http(result, world)
         _retime_selectors(result, world)
         results.append(result)
+    dashboard = _measure_dashboard(world)
     say()
-    summary = _report(database, small_trips, results)
+    summary = _report(database, small_trips, results, dashboard)
     say(f"Total time {time.perf_counter() - started:.0f} s; load average at the end: {_load()}")
     return summary
 
@@ -301,7 +306,34 @@ def _measure_http(result: SizeResult, world) -> None:
         say(f"  notices seen: {result.notices}")
 
 
-def _report(database, small_trips, results: list[SizeResult]) -> dict:
+def _measure_dashboard(world):
+    """Seed the history learners (after the sizes, so on the largest database), then time their dashboards."""
+    from bench import inprocess, seed
+
+    history = seed.seed_history(world)
+    seed.analyze()
+    rows = ", ".join(
+        f"{size:,} rows over {history.days[size]:,} days in {history.log_seconds[size]:.1f} s "
+        f"({size / max(history.log_seconds[size], 1e-9):,.0f} rows/s)"
+        for size in history.learners
+    )
+    say(
+        f"\n== Learner dashboard: seeded {len(history.learners)} learners with the same {seed.HISTORY_ITEMS:,} "
+        f"reviewed items and {seed.HISTORY_PER_DAY} reviews a day up to now, review logs of {rows} "
+        f"(ReviewDay filled by the triggers); {history.seconds:.1f} s in all"
+    )
+    dashboard = inprocess.time_dashboard(history.learners, DASHBOARD_REPEATS, DASHBOARD_WARMUP)
+    dashboard.seed_seconds, dashboard.log_seconds = history.seconds, history.log_seconds
+    for size, ms in dashboard.ms.items():
+        samples = sorted(dashboard.samples_ms[size])
+        say(
+            f"GET {inprocess.DASHBOARD_PATH} with {size:,} review-log rows: median {ms:.2f} ms of {len(samples)} "
+            f"(min {samples[0]:.2f}, max {samples[-1]:.2f}), {dashboard.queries[size]} queries"
+        )
+    return dashboard
+
+
+def _report(database, small_trips, results: list[SizeResult], dashboard) -> dict:
     first, last = results[0], results[-1]
     queues = list(first.selectors.next_card_ms)
     scale_by_queue = {
@@ -326,6 +358,21 @@ def _report(database, small_trips, results: list[SizeResult]) -> dict:
     for number, sql in enumerate(last.queries[0].sql, 1):
         say(f"  {number:2}. {sql[:220]}{'…' if len(sql) > 220 else ''}")
     say(f"Small deck ({SMALL_SIZE} items) round trips: " + ", ".join(_trip_label(trip) for trip in small_trips))
+    say()
+    sizes = sorted(dashboard.ms)
+    small_history, large_history = sizes[0], sizes[-1]
+    say(f"Queries of one dashboard request, each run again alone: ms with {small_history:,} / {large_history:,} rows")
+    for number, sql in enumerate(dashboard.sql[large_history], 1):
+        timings = " / ".join(
+            f"{dashboard.query_ms[size][number - 1]:.2f}" if number <= len(dashboard.query_ms[size]) else "-"
+            for size in (small_history, large_history)
+        )
+        say(f"  {number:2}. {timings} ms  {sql[:200]}{'…' if len(sql) > 200 else ''}")
+    say(f"Query plans of the dashboard with {large_history:,} review-log rows:")
+    for number, (_sql, lines) in enumerate(dashboard.plans, 1):
+        say(f"-- query {number}:")
+        for line in lines:
+            say(f"   {line}")
     say()
 
     header = f"{'':38}" + "".join(f"{result.size:>14,}" for result in results)
@@ -353,10 +400,20 @@ def _report(database, small_trips, results: list[SizeResult]) -> dict:
     for label, values in rows:
         say(f"{label:38}" + "".join(f"{value:>14}" for value in values))
     say()
+    dashboard_ratio = dashboard.ms[large_history] / dashboard.ms[small_history]
+    dashboard_queries = {str(size): dashboard.queries[size] for size in sizes}
+    say(
+        f"Learner dashboard (GET /progress/, test client, median of {DASHBOARD_REPEATS}): "
+        f"{dashboard.ms[small_history]:.2f} ms with {small_history:,} review-log rows, "
+        f"{dashboard.ms[large_history]:.2f} ms with {large_history:,}; queries per request {dashboard_queries}; "
+        f"history seeded in {dashboard.seed_seconds:.1f} s"
+    )
+    say()
     targets = {
         "review_ratio": review_ratio >= TARGET_REVIEW_RATIO,
         "queries_per_review": max(queries.values()) <= TARGET_QUERIES and len(set(queries.values())) == 1,
         "next_card_scale_ratio": scale_ratio <= TARGET_SCALE_RATIO,
+        "dashboard_scale_ratio": dashboard_ratio <= TARGET_DASHBOARD_SCALE_RATIO,
     }
     say(
         f"review_ratio {review_ratio:.3f} (worst size; target >= {TARGET_REVIEW_RATIO}) "
@@ -372,6 +429,12 @@ def _report(database, small_trips, results: list[SizeResult]) -> dict:
         + ", ".join(f"{queue} {ratio:.3f}" for queue, ratio in scale_by_queue.items())
         + f"; target <= {TARGET_SCALE_RATIO}) "
         + ("met" if targets["next_card_scale_ratio"] else "MISSED")
+    )
+    say(
+        f"dashboard_scale_ratio {dashboard_ratio:.3f} ({dashboard.ms[large_history]:.2f} ms with "
+        f"{large_history:,} review-log rows / {dashboard.ms[small_history]:.2f} ms with {small_history:,}; "
+        f"{dashboard_queries} queries; target <= {TARGET_DASHBOARD_SCALE_RATIO}) "
+        + ("met" if targets["dashboard_scale_ratio"] else "MISSED")
     )
     return {
         "database": database.vendor,
@@ -407,6 +470,15 @@ def _report(database, small_trips, results: list[SizeResult]) -> dict:
             for r in results
         },
         "seed_seconds": {str(r.size): round(r.seed_seconds, 1) for r in results},
+        "dashboard_ms_10k": round(dashboard.ms[small_history], 3),
+        "dashboard_ms_1m": round(dashboard.ms[large_history], 3),
+        "dashboard_scale_ratio": round(dashboard_ratio, 4),
+        "dashboard_scale_target": TARGET_DASHBOARD_SCALE_RATIO,
+        "dashboard_scale_met": targets["dashboard_scale_ratio"],
+        "dashboard_queries": dashboard_queries,
+        "dashboard_history_rows": sizes,
+        "dashboard_seed_seconds": round(dashboard.seed_seconds, 1),
+        "dashboard_log_insert_seconds": {str(size): round(dashboard.log_seconds[size], 1) for size in sizes},
         "targets_met": targets,
     }
 

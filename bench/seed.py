@@ -23,6 +23,17 @@ Items are all "basic". Items at positions p with p % 4 < 2 come in pairs drawn f
 (passage p // 4 of the deck's source), so half of the reviews bury a sibling (the sibling
 path of record_review) and half have no passage. Passage offsets are synthetic (never checked
 by the database); the source text is a placeholder.
+
+The learner dashboard (/progress/) is measured on learners of their own (`seed_history`): one per
+history size (10,000 and 1,000,000 review-log rows), each with the same collection, HISTORY_ITEMS
+items of the history deck whose review states are identical row for row, so that only the review
+log differs. Both learners keep the same habit, HISTORY_PER_DAY reviews every day up to now
+(today included), so the bigger history is the same learner years later: 31 days against 3,031
+days (8.3 years). Spreading 10,000 rows over the same 3,031 days instead would give both learners
+the same number of ReviewDay rows and hide what a long history costs (the dashboard reads one
+ReviewDay row per day studied, for the streak); it would also make today's reviews differ (3 vs
+330), which queue_counts reads. The log rows go in by bulk insert; the database triggers of
+migration review/0003 fill ReviewDay from them, row by row, as they do in production.
 """
 
 from __future__ import annotations
@@ -34,6 +45,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
 
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
@@ -41,7 +53,7 @@ from django.db import connection, transaction
 from studyapp.accounts.models import User
 from studyapp.accounts.roles import STUDENTS
 from studyapp.library.models import Deck, Item, Passage, Source
-from studyapp.review.models import CardState, ReviewState, StudiedDeck, StudySettings
+from studyapp.review.models import CardState, ReviewDay, ReviewLog, ReviewState, StudiedDeck, StudySettings
 
 CHUNK = 20_000
 MAIN_DECK = "bench-main"
@@ -59,6 +71,13 @@ LEARNING_DUE_NOW = 40
 # (bench.inprocess also times it with the default and with the maximal limits).
 NEW_PER_DAY = 3_000
 REVIEWS_PER_DAY = 3_000
+# The dashboard's learners (seed_history): review-log rows of each, and the collection they share.
+HISTORY_DECK = "bench-history"
+HISTORY_ROWS = (10_000, 1_000_000)
+HISTORY_ITEMS = 2_000
+HISTORY_PER_DAY = 330
+# The default day of a UTC learner (StudySettings.day_starts_at), which the history learners keep.
+HISTORY_DAY_STARTS_AT = 4
 
 
 @dataclass
@@ -146,6 +165,48 @@ def add_items(
     return stage
 
 
+@dataclass
+class History:
+    """The dashboard's learners, by the number of review-log rows each has."""
+
+    deck: Deck
+    learners: dict[int, User]
+    days: dict[int, int]  # days of history, by rows
+    log_seconds: dict[int, float]  # time to insert the log (with the ReviewDay triggers), by rows
+    seconds: float = 0.0  # all of seed_history
+
+
+def seed_history(world: World, sizes: Sequence[int] = HISTORY_ROWS) -> History:
+    """The history deck and one learner per size, with identical states and `size` review-log rows each."""
+    started = time.perf_counter()
+    students = Group.objects.get(name=STUDENTS)
+    source = Source.objects.create(title="Bench history source", text="Placeholder text of the history source.")
+    deck = Deck.objects.create(title="Bench history deck", slug=HISTORY_DECK, owner=world.owner, source=source)
+    history = History(deck, {}, {}, {})
+    clock = _Clock.of(world)
+    with transaction.atomic(), _big_page_cache():
+        _add_passages(deck, 0, HISTORY_ITEMS, world.now)
+        passage_ids = dict(Passage.objects.filter(source_id=source.pk).values_list("index", "id"))
+        _add_item_rows(deck, 0, HISTORY_ITEMS, passage_ids, world.now)
+        item_ids = list(Item.objects.filter(deck=deck).order_by("position").values_list("id", flat=True))
+        for size in sizes:
+            learner = User.objects.create_user(username=f"bench_history_{size}")
+            learner.groups.add(students)
+            StudySettings.objects.create(learner=learner)  # the defaults: UTC, the day from 04:00
+            StudiedDeck.objects.create(learner=learner, deck=deck)
+            rng = random.Random("history-states")  # noqa: S311 - the same states for every learner
+            states = (_history_state_row(rng, learner.pk, deck.pk, item_id, clock) for item_id in item_ids)
+            _insert(ReviewState, _STATE_COLUMNS, states)
+            log_started = time.perf_counter()
+            rng = random.Random(f"history-log:{size}")  # noqa: S311 - synthetic data, reproducible
+            _insert(ReviewLog, _LOG_COLUMNS, _history_log_rows(rng, learner.pk, deck.pk, item_ids, size, clock))
+            history.log_seconds[size] = time.perf_counter() - log_started
+            history.days[size] = -(-size // HISTORY_PER_DAY)
+            history.learners[size] = learner
+    history.seconds = time.perf_counter() - started
+    return history
+
+
 def analyze() -> None:
     """PostgreSQL: refresh the planner's statistics, as autovacuum does soon after a bulk load.
 
@@ -154,7 +215,7 @@ def analyze() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model in (Passage, Item, ReviewState, StudiedDeck, StudySettings, User):
+        for model in (Passage, Item, ReviewState, ReviewLog, ReviewDay, StudiedDeck, StudySettings, User):
             cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
@@ -347,6 +408,117 @@ def _state_row(
         None,
         0,
     )
+
+
+def _history_state_row(rng: random.Random, learner_id: int, deck_id: int, item_id: int, clock: _Clock) -> tuple:
+    """A reviewed state: with HISTORY_PER_DAY reviews a day, each item was last reviewed within a week.
+
+    First reviews fall within the shorter history and before today, so "new today" counts nothing seeded.
+    """
+    now, fmt = clock.now, clock.fmt
+    last_review = now - timedelta(seconds=rng.uniform(600, 7 * _DAY))
+    relearning = rng.random() < 0.04
+    if relearning:
+        state, step, stability = CardState.RELEARNING.value, 0, rng.uniform(0.5, 10.0)
+        due = last_review + timedelta(minutes=10)
+        reps, lapses = rng.randint(5, 40), rng.randint(1, 5)
+    else:
+        state, step, stability = CardState.REVIEW.value, None, rng.uniform(1.0, 1000.0)
+        due = last_review + timedelta(days=stability * rng.uniform(0.8, 1.2))
+        reps, lapses = rng.randint(5, 40), (0 if rng.random() < 0.7 else rng.randint(1, 3))
+    suspended = rng.random() < 0.005
+    first_review = min(last_review, clock.before_today) - timedelta(seconds=rng.uniform(0, 25 * _DAY))
+    return (
+        learner_id,
+        item_id,
+        deck_id,
+        state,
+        step,
+        stability,
+        rng.uniform(1.0, 10.0),
+        fmt(due),
+        fmt(last_review),
+        fmt(first_review),
+        reps,
+        lapses,
+        suspended,
+        suspended and rng.random() < 0.5,
+        rng.random() < 0.005,
+        None,
+        0,
+    )
+
+
+_LOG_COLUMNS = (
+    "learner_id",
+    "item_id",
+    "deck_id",
+    "rating",
+    "state",
+    "reviewed_at",
+    "day",
+    "tests_memory",
+    "duration_ms",
+    "response",
+    "was_correct",
+    "client_uuid",
+    "state_before",
+    "state_after",
+    "buried_siblings",
+)
+
+
+def _history_log_rows(
+    rng: random.Random, learner_id: int, deck_id: int, item_ids: Sequence[int], rows: int, clock: _Clock
+) -> Iterator[tuple]:
+    """`rows` reviews, HISTORY_PER_DAY a day (the oldest day takes the rest) up to a minute ago, oldest first.
+
+    Each item's first review is shown as new; then the items come round in turn, each review a test of
+    memory, except the 8% that repeat the review just before it (a relearning step the same day).
+    The learner is in UTC with the default day start, so a review's day is the date of its day's 04:00.
+    """
+    now, fmt = clock.now, clock.fmt
+    today = now - timedelta(hours=HISTORY_DAY_STARTS_AT)
+    today_start = datetime.combine(today.date(), clock_time(HISTORY_DAY_STARTS_AT), tzinfo=now.tzinfo)
+    days = -(-rows // HISTORY_PER_DAY)
+    first_day = rows - HISTORY_PER_DAY * (days - 1)
+    new, review, relearning = CardState.NEW.value, CardState.REVIEW.value, CardState.RELEARNING.value
+    count, turn, item_id = 0, 0, item_ids[0]
+    for back in range(days - 1, -1, -1):
+        start = today_start - timedelta(days=back)
+        end = min(start + timedelta(days=1), now - timedelta(minutes=1))
+        day = str(start.date())
+        on_day = first_day if back == days - 1 else HISTORY_PER_DAY
+        step = (end - start) / on_day
+        for number in range(on_day):
+            if count < len(item_ids):
+                item_id, state, tests_memory = item_ids[count], new, False
+                turn = count + 1
+            elif rng.random() < 0.08:
+                state, tests_memory = relearning, False  # the item just reviewed, again
+            else:
+                item_id, state, tests_memory = item_ids[turn % len(item_ids)], review, True
+                turn += 1
+            draw = rng.random()
+            rating = 1 if draw < 0.1 else 2 if draw < 0.15 else 3 if draw < 0.9 else 4
+            yield (
+                learner_id,
+                item_id,
+                deck_id,
+                rating,
+                state,
+                fmt(start + step * (number + 0.5)),
+                day,
+                tests_memory,
+                int(1500 + 18500 * rng.random()),
+                "",
+                None,
+                f"{learner_id:016x}{count:016x}",  # a UUID as SQLite stores it (32 hex digits); PostgreSQL reads it too
+                "{}",
+                "{}",
+                "[]",
+            )
+            count += 1
 
 
 @contextmanager
