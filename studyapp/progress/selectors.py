@@ -11,8 +11,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, When
-from django.db.models.functions import Floor, Least
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+    Window,
+)
+from django.db.models.functions import Floor, Least, RowNumber
 from django.shortcuts import get_object_or_404
 
 from studyapp.library.models import Deck, Item, Passage
@@ -120,9 +135,9 @@ class Progress:
 
 
 def progress(learner, study_settings: StudySettings, now: datetime, deck: Deck | None = None) -> Progress:
-    """Everything the progress page shows, for all the learner's decks or one. Six queries."""
+    """Everything the progress page shows, for all the learner's decks or one. Seven queries."""
     today = study_settings.day_at(now)
-    days = _days_studied(learner, deck)
+    days = _days_studied(learner, deck, since=today.date - timedelta(weeks=HEATMAP_WEEKS))
     states_by_deck = _states_by_deck(learner, deck)
     knowledge_by_deck = _knowledge_by_deck(learner, study_settings, now, deck)
     studied = list(review_selectors.studied_decks(learner).filter(**({"deck": deck} if deck else {})))
@@ -132,18 +147,14 @@ def progress(learner, study_settings: StudySettings, now: datetime, deck: Deck |
     for memory in knowledge_by_deck.values():
         knowledge.add(memory)
     return Progress(
-        today=_today(days, today.date),
+        today=_today(days, today.date, streak=streak(learner, deck, today.date)),
         due_now=review_selectors.queue_counts(learner, study_settings, now, deck),
         retention=tuple(_retention(days, today.date, window) for window in RETENTION_WINDOWS),
         desired_retention=float(study_settings.desired_retention),
         states=states,
         knowledge=knowledge,
         forecast=due_forecast(learner, study_settings, now, deck),
-        reviews_by_day={
-            day: row["reviews"]
-            for day, row in days.items()
-            if day > today.date - timedelta(weeks=HEATMAP_WEEKS) and row["reviews"]
-        },
+        reviews_by_day={day: row["reviews"] for day, row in days.items()},
         today_date=today.date,
         decks=[
             DeckProgress(
@@ -156,9 +167,9 @@ def progress(learner, study_settings: StudySettings, now: datetime, deck: Deck |
     )
 
 
-def _days_studied(learner, deck: Deck | None) -> dict[date, dict[str, int]]:
-    """The learner's totals for each day they studied, newest first: a few hundred rows a year."""
-    rows = ReviewDay.objects.filter(learner=learner, reviews__gt=0)
+def _days_studied(learner, deck: Deck | None, since: date) -> dict[date, dict[str, int]]:
+    """The learner's totals for each day they studied after `since`: at most one row a day."""
+    rows = ReviewDay.objects.filter(learner=learner, reviews__gt=0, day__gt=since)
     if deck is not None:
         rows = rows.filter(deck=deck)
     totals = (
@@ -175,26 +186,60 @@ def _days_studied(learner, deck: Deck | None) -> dict[date, dict[str, int]]:
     return {row.pop("day"): row for row in totals}
 
 
-def _today(days: dict[date, dict[str, int]], today: date) -> Today:
+def _today(days: dict[date, dict[str, int]], today: date, streak: int) -> Today:
     row = days.get(today, {})
     return Today(
         reviewed=row.get("reviews", 0),
         new_introduced=row.get("new_items", 0),
         duration_ms=row.get("duration_ms", 0),
-        streak=streak(days.keys(), today),
+        streak=streak,
         studied_today=today in days,
     )
 
 
-def streak(days_studied, today: date) -> int:
-    """Days studied in a row ending today, or ending yesterday when today has no review yet."""
-    studied = set(days_studied)
-    day = today if today in studied else today - timedelta(days=1)
-    count = 0
-    while day in studied:
-        count += 1
-        day -= timedelta(days=1)
-    return count
+class DayNumber(Func):
+    """A date as the number of days since 2000-01-01, on SQLite and PostgreSQL."""
+
+    output_field = IntegerField()
+    arity = 1
+    EPOCH = date(2000, 1, 1)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Both julianday()s fall at noon, so their difference is a whole number of days.
+        template = "CAST(julianday(%(expressions)s) - julianday('2000-01-01') AS INTEGER)"
+        return self.as_sql(compiler, connection, template=template)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="(%(expressions)s - DATE '2000-01-01')")
+
+
+def streak(learner, deck: Deck | None, today: date) -> int:
+    """Days studied in a row ending today, or ending yesterday while today has no review yet. One query.
+
+    Numbered newest first, the days of an unbroken run ending on day D satisfy
+    day number + rank = D's number + 1, and no day after the first gap does (it lies further back
+    than its rank). So the run's length is a count, in the database, however long the history.
+    """
+    days = ReviewDay.objects.filter(learner=learner, reviews__gt=0, day__lte=today)
+    if deck is not None:
+        days = days.filter(deck=deck)
+    ranked = (
+        days.values("day")
+        .annotate(decks=Count("pk"))  # one row a day, however many decks were studied on it
+        .annotate(number=DayNumber("day"), newest_first=Window(RowNumber(), order_by=F("day").desc()))
+        .values("number", "newest_first")
+        .order_by()
+    )
+    sql, params = ranked.query.sql_with_params()
+    today_number = (today - DayNumber.EPOCH).days
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(CASE WHEN number + newest_first = %s THEN 1 END), "  # noqa: S608 - SQL compiled by the ORM
+            f"COUNT(CASE WHEN number + newest_first = %s THEN 1 END) FROM ({sql}) ranked",
+            [today_number + 1, today_number, *params],
+        )
+        ending_today, ending_yesterday = cursor.fetchone()
+    return ending_today or ending_yesterday
 
 
 def _retention(days: dict[date, dict[str, int]], today: date, window: int) -> Retention:

@@ -11,6 +11,7 @@ import pytest
 from studyapp.progress import selectors
 from studyapp.review import scheduling, services
 from studyapp.review.models import CardState, Rating, ReviewLog, ReviewState
+from tests.factories import ReviewDayFactory
 from tests.review.conftest import NOW, answer, configure, make_items, make_review_state, study
 
 pytestmark = pytest.mark.django_db
@@ -136,12 +137,44 @@ def test_the_streak_counts_the_learners_days_across_midnight_and_a_dst_change(st
     assert progress_of(student_a, now=monday_noon).today.streak == 1  # Sunday was missed
 
 
-def test_a_streak_lives_on_until_today_ends_and_breaks_at_a_missed_day():
+def studied_on(learner, deck, *days: date) -> None:
+    for day in days:
+        ReviewDayFactory(learner=learner, deck=deck, day=day)
+
+
+def test_a_streak_lives_on_until_today_ends_and_breaks_at_a_missed_day(student_a, deck):
     today = date(2026, 1, 15)
-    assert selectors.streak([date(2026, 1, 13), date(2026, 1, 14)], today) == 2
-    assert selectors.streak([date(2026, 1, 13), date(2026, 1, 14), today], today) == 3
-    assert selectors.streak([date(2026, 1, 12), date(2026, 1, 13)], today) == 0
-    assert selectors.streak([], today) == 0
+    studied_on(student_a, deck, date(2026, 1, 10), date(2026, 1, 13), date(2026, 1, 14))
+
+    assert selectors.streak(student_a, None, today) == 2  # today is still open
+    studied_on(student_a, deck, today)
+    assert selectors.streak(student_a, None, today) == 3
+    assert selectors.streak(student_a, None, date(2026, 1, 17)) == 0  # the 16th was missed
+
+
+def test_a_day_studied_in_two_decks_counts_once_and_each_deck_keeps_its_own_streak(student_a, deck, other_deck):
+    today = date(2026, 1, 15)
+    studied_on(student_a, deck, date(2026, 1, 14), today)
+    studied_on(student_a, other_deck, date(2026, 1, 13), date(2026, 1, 14))
+
+    assert selectors.streak(student_a, None, today) == 3
+    assert selectors.streak(student_a, deck, today) == 2
+    assert selectors.streak(student_a, other_deck, today) == 2  # 13th and 14th, alive through the 15th
+
+
+def test_a_streak_longer_than_the_calendar_is_counted_whole(student_a, deck):
+    today = date(2026, 1, 15)
+    studied_on(student_a, deck, *(today - timedelta(days=offset) for offset in range(400)))
+    studied_on(student_a, deck, today - timedelta(days=402))
+
+    assert selectors.streak(student_a, None, today) == 400
+
+
+def test_days_after_today_do_not_extend_the_streak(student_a, deck):
+    today = date(2026, 1, 15)
+    studied_on(student_a, deck, today, date(2026, 1, 16), date(2026, 1, 17))
+
+    assert selectors.streak(student_a, None, today) == 1
 
 
 # --- states, knowledge and mastery -----------------------------------------------------------------

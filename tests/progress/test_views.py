@@ -267,9 +267,9 @@ def test_the_overview_runs_the_same_queries_whatever_the_size_of_the_history(
     add_history(student_a, deck, reviews)
     client.force_login(student_a)
 
-    # the user (with settings; the session is cached), then days studied, states by deck, knowledge by
-    # deck, studied decks, queue counts and the forecast
-    with django_assert_num_queries(7):
+    # the user (with settings; the session is cached), then the past year's days, the streak, states by
+    # deck, knowledge by deck, studied decks, queue counts and the forecast
+    with django_assert_num_queries(8):
         response = client.get(reverse("progress:overview"))
 
     assert response.context["progress"].retention[2].tests > 0
@@ -282,6 +282,6 @@ def test_the_deck_page_runs_the_same_queries_whatever_the_size_of_the_history(
     add_history(student_a, deck, reviews)
     client.force_login(student_a)
 
-    # the overview's seven, the studied deck, the hardest items, the passages' knowledge and the passages
-    with django_assert_num_queries(11):
+    # the overview's eight, the studied deck, the hardest items, the passages' knowledge and the passages
+    with django_assert_num_queries(12):
         client.get(reverse("progress:deck", args=[deck.slug]))
