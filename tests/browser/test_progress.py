@@ -62,3 +62,15 @@ def test_the_deck_page_maps_what_the_student_knows_onto_the_source(page, live_se
     assert page.get_by_text("if you keep to the schedule").is_visible()
     page.locator("#coverage-heading").scroll_into_view_if_needed()
     screenshot(page, "progress-coverage")
+
+
+def test_the_instructor_finds_the_class_report_from_the_deck_page(page, live_server, demo_with_history):
+    log_in(page, live_server, "irene", "irene-teaches-1927")
+
+    page.goto(f"{live_server.url}/decks/left-opposition-1927/")
+    page.get_by_role("link", name="Class progress").click()
+
+    students = page.locator("table").first
+    assert students.get_by_role("rowheader", name="ada").is_visible()
+    assert page.get_by_role("link", name="Download the students (CSV)").is_visible()
+    screenshot(page, "class-progress")

@@ -285,3 +285,15 @@ def test_the_deck_page_runs_the_same_queries_whatever_the_size_of_the_history(
     # the overview's eight, the studied deck, the hardest items, the passages' knowledge and the passages
     with django_assert_num_queries(12):
         client.get(reverse("progress:deck", args=[deck.slug]))
+
+
+def test_a_screen_reader_hears_how_well_each_sentence_is_known(client, student_a, studying, deck):
+    make_items(deck, 1, passage_index=1)
+    study(student_a, deck)
+    client.force_login(student_a)
+
+    html = client.get(reverse("progress:deck", args=[deck.slug])).content.decode()
+
+    # One of the first sentence's three items reviewed (recall 100% right after): a third of what it could be.
+    assert '<span class="visually-hidden"> (weak: 33% recall)</span>' in html
+    assert '<span class="visually-hidden"> (not yet studied)</span>' in html
