@@ -252,14 +252,18 @@ def _retention(days: dict[date, dict[str, int]], today: date, window: int) -> Re
     )
 
 
+def _states_of(learner, deck: Deck | None) -> QuerySet[ReviewState]:
+    """The learner's review states, of one deck or of all."""
+    states = ReviewState.objects.of(learner)
+    return states.filter(deck=deck) if deck is not None else states
+
+
 def _interval_days():
     return DaysBetween(F("due"), F("last_review"))
 
 
 def _states_by_deck(learner, deck: Deck | None) -> dict[int, StateCounts]:
-    states = ReviewState.objects.of(learner)
-    if deck is not None:
-        states = states.filter(deck=deck)
+    states = _states_of(learner, deck)
     review = Q(state=CardState.REVIEW)
     rows = (
         states.alias(interval=_interval_days())
@@ -281,9 +285,7 @@ def _knowledge_by_deck(
     learner, study_settings: StudySettings, now: datetime, deck: Deck | None
 ) -> dict[int, Knowledge]:
     """Per deck, the reviewed items counted by retrievability band, and the sum of their retrievability."""
-    states = ReviewState.objects.of(learner)
-    if deck is not None:
-        states = states.filter(deck=deck)
+    states = _states_of(learner, deck)
     desired = float(study_settings.desired_retention)
     rows = (
         states.annotate(recall=retrievability_at(now, study_settings))
@@ -319,9 +321,7 @@ def due_forecast(
     """Items falling due on each of the learner's next `days` days (today with what is overdue): one query."""
     today = study_settings.day_at(now)
     ends = [study_settings.day_on(today.date + timedelta(days=offset)).end for offset in range(days)]
-    states = ReviewState.objects.of(learner).filter(suspended=False).exclude(state=CardState.NEW)
-    if deck is not None:
-        states = states.filter(deck=deck)
+    states = _states_of(learner, deck).filter(suspended=False).exclude(state=CardState.NEW)
     counts = states.aggregate(
         **{
             f"day{number}": Count("pk", filter=Q(due__lt=end) & (Q(due__gte=ends[number - 1]) if number else Q()))
