@@ -334,10 +334,6 @@ def due_forecast(
 # --- one deck -----------------------------------------------------------------------------------------
 
 
-def get_studied_deck(learner, slug: str) -> StudiedDeck:
-    return review_selectors.get_studied_deck(learner, slug)
-
-
 def _reviewed_with_recall(learner, study_settings: StudySettings, deck: Deck, at: datetime) -> QuerySet[ReviewState]:
     """The learner's reviewed items of the deck, each with its retrievability at `at` as `recall`."""
     return (

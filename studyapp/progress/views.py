@@ -21,6 +21,7 @@ from studyapp.http import HtmxHttpRequest
 from studyapp.progress import charts, exports, selectors, services
 from studyapp.progress.forms import ExamDateForm
 from studyapp.review import scheduling
+from studyapp.review import selectors as review_selectors
 from studyapp.review import services as review_services
 from studyapp.review.models import Rating, ReviewLog, ReviewState
 
@@ -43,10 +44,10 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
 def deck_progress(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     study_settings = review_services.settings_for(request.user)
-    studied = selectors.get_studied_deck(request.user, slug)
+    studied = review_selectors.get_studied_deck(request.user, slug)
     deck = studied.deck
     progress = selectors.progress(request.user, study_settings, now, deck)
-    today = study_settings.day_at(now).date
+    today = progress.today_date
     context = {
         "studied": studied,
         "deck": deck,
@@ -67,7 +68,7 @@ def deck_progress(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def set_exam_date(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     study_settings = review_services.settings_for(request.user)
-    studied = selectors.get_studied_deck(request.user, slug)
+    studied = review_selectors.get_studied_deck(request.user, slug)
     form = ExamDateForm(request.POST, today=study_settings.day_at(timezone.now()).date)
     if not form.is_valid():
         for error in form.errors["exam_on"]:
@@ -98,7 +99,7 @@ def item_history(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
     return render(
         request,
         "progress/item.html",
-        {"state": state, "item": state.item, "reviews": reviews, "recall": recall, "now": now},
+        {"state": state, "item": state.item, "reviews": reviews, "recall": recall},
     )
 
 

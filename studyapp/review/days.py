@@ -25,11 +25,7 @@ def learner_day(now: datetime, *, zone: zoneinfo.ZoneInfo, starts_at: int) -> Le
     day = local.date()
     if local.hour < starts_at:
         day -= timedelta(days=1)
-    return LearnerDay(
-        date=day,
-        start=_local_start(day, starts_at, zone),
-        end=_local_start(day + timedelta(days=1), starts_at, zone),
-    )
+    return learner_day_on(day, zone=zone, starts_at=starts_at)
 
 
 def learner_day_on(day: date, *, zone: zoneinfo.ZoneInfo, starts_at: int) -> LearnerDay:
