@@ -141,6 +141,15 @@ class TagAdmin(admin.ModelAdmin):
     def item_count(self, tag: Tag) -> int:
         return tag.num_items
 
+    # A tag is shared by every deck, so renaming or deleting it changes other instructors' items: only
+    # superusers may. Checked here as well as through the Instructors group's permissions (roles.py),
+    # so a group given change_tag by hand still can't.
+    def has_change_permission(self, request, obj: Tag | None = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj: Tag | None = None) -> bool:
+        return request.user.is_superuser
+
 
 @admin.register(Deck)
 class DeckAdmin(admin.ModelAdmin):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from studyapp.accounts.models import User
-from studyapp.accounts.roles import INSTRUCTORS, ROLE_PERMISSIONS, STUDENTS
+from studyapp.accounts.roles import INSTRUCTORS, ROLE_PERMISSIONS, STUDENTS, sync_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +95,27 @@ def test_adding_users_to_instructors_from_the_group_side_makes_them_staff(studen
 
     assert fresh(student_a).is_staff
     assert fresh(student_b).is_staff
+
+
+def test_instructors_may_view_and_add_tags_but_not_rename_or_delete_them(instructor):
+    teacher = fresh(instructor)
+
+    assert teacher.has_perms(["library.view_tag", "library.add_tag"])
+    assert not teacher.has_perm("library.change_tag")
+    assert not teacher.has_perm("library.delete_tag")
+
+
+def test_syncing_the_roles_takes_away_permissions_a_role_no_longer_lists(instructor):
+    instructors = Group.objects.get(name=INSTRUCTORS)
+    # An existing database, made when instructors could still rename and delete tags; plus a permission
+    # an admin gave the group by hand on a model the roles don't list.
+    old = Permission.objects.filter(content_type__app_label="library", codename__in=["change_tag", "delete_tag"])
+    by_hand = Permission.objects.get(content_type__app_label="auth", codename="view_group")
+    instructors.permissions.add(*old, by_hand)
+
+    sync_roles(Group, Permission)
+
+    codenames = set(instructors.permissions.values_list("codename", flat=True))
+    assert not codenames & {"change_tag", "delete_tag"}
+    assert {"view_tag", "add_tag", "change_item", "view_group"} <= codenames
+    assert not fresh(instructor).has_perm("library.change_tag")
