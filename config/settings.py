@@ -122,7 +122,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = ["studyapp.accounts.backends.UserWithRolesBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "library:home"
+LOGIN_REDIRECT_URL = "review:home"  # a learner logs in to study; ?next= still wins
 LOGOUT_REDIRECT_URL = "library:home"
 
 LANGUAGE_CODE = "en-gb"

@@ -42,13 +42,13 @@ def test_signing_up_makes_a_student_and_logs_them_in(client):
     response = sign_up(client, password1="a-long-and-unusual-passphrase")
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("library:home")
+    assert response["Location"] == reverse("review:home")  # a new student lands where they study
     user = User.objects.get(username="newcomer")
     assert list(user.groups.values_list("name", flat=True)) == [STUDENTS]
     assert user.check_password("a-long-and-unusual-passphrase")
     assert not user.is_staff
     assert logged_in_user_id(client) == str(user.pk)
-    welcome = client.get(reverse("library:home")).content.decode()
+    welcome = client.get(reverse("review:home")).content.decode()
     assert "Welcome, newcomer! Your student account is ready." in welcome
     assert "newcomer · student" in welcome
 
@@ -92,7 +92,7 @@ def test_a_logged_in_user_is_sent_home_from_the_sign_up_page(client, student_a):
     response = client.get(reverse("sign_up"))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("library:home")
+    assert response["Location"] == reverse("review:home")
 
 
 # --- Log in, log out, password -------------------------------------------------------------------
@@ -104,7 +104,7 @@ def test_logging_in_with_the_right_password_works(client, student_a):
     response = client.post(reverse("login"), {"username": "student_a", "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("library:home")
+    assert response["Location"] == reverse("review:home")  # LOGIN_REDIRECT_URL: the study page
     assert logged_in_user_id(client) == str(student_a.pk)
 
 
@@ -123,6 +123,27 @@ def test_logging_in_returns_to_the_page_asked_for(client, student_a):
     )
 
     assert response["Location"] == "/decks/some-deck/"
+
+
+def test_signing_up_returns_to_the_page_asked_for(client):
+    url = f"{reverse('sign_up')}?next=/decks/some-deck/"
+    assert 'name="next" value="/decks/some-deck/"' in client.get(url).content.decode()
+
+    response = sign_up(client, password1="a-long-and-unusual-passphrase", next="/decks/some-deck/")
+
+    assert response["Location"] == "/decks/some-deck/"
+
+
+def test_signing_up_ignores_a_next_page_on_another_site(client):
+    response = sign_up(client, password1="a-long-and-unusual-passphrase", next="https://evil.example.org/")
+
+    assert response["Location"] == reverse("review:home")
+
+
+def test_the_login_page_passes_next_on_to_sign_up(client):
+    html = client.get(f"{reverse('login')}?next=/decks/some-deck/").content.decode()
+
+    assert f'href="{reverse("sign_up")}?next=/decks/some-deck/"' in html
 
 
 def test_logging_out_takes_a_post(client, student_a):
