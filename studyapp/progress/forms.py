@@ -12,7 +12,8 @@ class ExamDateForm(forms.Form):
     exam_on = forms.DateField(
         required=False,
         label="Exam date",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # <input type=date> takes only ISO dates: the en-gb default (15/01/2027) showed it empty, and saving cleared it.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text="Leave empty to remove the date.",
     )
 
