@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from studyapp.library.models import CLOZE_BLANK
@@ -35,3 +38,19 @@ def cloze_hidden(text: str) -> str:
 def cloze_shown(text: str) -> str:
     """The cloze prompt with the blank's words marked (Markdown emphasis)."""
     return CLOZE_BLANK.sub(lambda match: f"**{match.group(1)}**", text or "")
+
+
+@register.filter
+def plain(text: str, cloze: str = "hidden") -> str:
+    """Authored text as one line of plain text, for lists: Markdown rendered (and sanitised), then its tags
+    stripped and its whitespace collapsed, so `*stress*` reads "stress".
+
+    A cloze blank shows hidden, "[…]", as the learner first meets it; `plain:"shown"` puts its words in
+    brackets, "[Leon Trotsky]", for those who may see the answer. The result is a plain string: the template
+    escapes it like any other.
+    """
+    words = " ".join(html.unescape(strip_tags(render_markdown(text))).split())
+    # After rendering, so Markdown inside a blank ({{*Trotsky*}}) is stripped like the rest.
+    if cloze == "shown":
+        return CLOZE_BLANK.sub(lambda match: f"[{match.group(1)}]", words)
+    return CLOZE_BLANK.sub("[…]", words)
