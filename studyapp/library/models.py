@@ -275,13 +275,32 @@ class Item(models.Model):
             raise ValidationError(errors)
 
 
+# Bounds of a number we can compare. 15 + 12 digits fit the default decimal context's 28 digits of precision, so
+# comparing, subtracting and writing out such numbers is exact; beyond them lie only typing accidents and attacks
+# (Decimal("1e999999999") is valid, but normalising it raises decimal.Overflow and writing it out takes a gigabyte).
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMAL_PLACES = 12
+
+
 def parse_number(text: str) -> Decimal | None:
-    """The number written in text (digits, optional sign and decimal point), or None."""
+    """The number written in text (digits, optional sign and decimal point), or None.
+
+    None too for a number we can't compare: more than `MAX_INTEGER_DIGITS` digits before the point or more than
+    `MAX_DECIMAL_PLACES` after it (trailing zeros don't count), however it is written.
+    """
     try:
         value = Decimal(text.strip().replace(",", ""))
     except (InvalidOperation, AttributeError):
         return None
-    return value if value.is_finite() else None
+    if not value.is_finite():
+        return None
+    if not value:
+        return Decimal(0)  # Also for "0e-999999999", whose exponent would otherwise be written out in full.
+    _, digits, exponent = value.as_tuple()
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if value.adjusted() >= MAX_INTEGER_DIGITS or exponent + trailing_zeros < -MAX_DECIMAL_PLACES:
+        return None
+    return value
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,28 @@ Decisions a caller should know:
   transpositions at a cost of one, because swapped letters (“Trotksy”) are the commonest slip when typing and
   plain Levenshtein would charge two for them.
 * The grader knows no vocabulary, so a different real word within the allowance (“Mars” for “Marx”) is accepted
-  as a typo like any other. Numbers are the exception: if the digits differ (“1924” for “1923”, anywhere in the
-  answer) nothing is forgiven, because a year off by one is a wrong fact, not a slip.
+  as a typo like any other. Two exceptions:
+  - Numbers: if the digits differ (“1924” for “1923”, anywhere in the answer) nothing is forgiven, because a year
+    off by one is a wrong fact, not a slip.
+  - Endings: a word that is the expected word's stem with another derivational ending (see `_ENDINGS`), or with
+    one added or dropped whole, is a different word of the same family, not a slip: “Stalinist” for “Stalinism”,
+    “Bolshevik” for “Bolshevism”, “economical” for “economic”, “nation” for “national”. It is refused with a note
+    naming both words. Slips inside the stem or the ending are still forgiven (“Trotksy”, “Zinovyev”, “Kamenv”,
+    “Bukhari”, “Stalinsim”). Singular and plural count as the same word (“Bolshevik” for “Bolsheviks” and
+    “Stalinists” for “Stalinist” are forgiven when within the allowance), because they name the same thing and
+    the note still shows the expected form. So do spelling variants of one ending (“adviser”, “advisor”). Words
+    are compared one for one only when both texts have the same number of words. An author who wants another
+    word of the family to count adds it to the accepted answers.
+* A number answer may carry a unit, a percent sign or words around it (“55%”, “in 1923”, “about 3.5 km”,
+  “1,923”) as long as it holds exactly one number written in digits; units are ignored, never converted (“55%”
+  is 55). None, several (“1923 or 1924”), one written oddly (“3,5”, “3½”, “10²”), a sign written in words
+  (“minus 40”, “40 BC”) or one beyond the bounds of `parse_number` (“1e999999999”) is refused with a note saying
+  why, never an exception. `Grade.given` stays the learner's text; `Grade.diff` compares the number read with the
+  answer.
+* `Grade.exact` says the response matched the canonical or an accepted answer after normalising (for a number:
+  has the answer's value), and `Grade.shows_difference` says whether a diff is worth showing: not exact, and at
+  least one segment that is not "equal". Forgiven typos, wrong answers and numbers merely within tolerance show
+  one; exact matches, choices, true/false and chronology do not.
 * `Grade.diff` is computed on the *normalised* strings, learner's answer first, with
   `rapidfuzz.distance.Levenshtein.opcodes`, so it marks only the differences that counted. Each segment carries
   one text: "equal" (in both), "delete" (typed by the learner, not in the answer) and "insert" (in the answer,
@@ -70,8 +90,48 @@ _PLAIN = str.maketrans(
 _INVERTED_ARTICLE = re.compile(r",\s*(?:the|an?)\s*$")
 _DIGITS = re.compile(r"\d+")
 
+# A run of digits, points and commas (with a sign where one can stand, and an exponent) that a response's number is
+# read from. It may follow a space, a symbol or a bracket (“$55”), never a letter or digit, and may be followed by
+# anything (“3.5km”, “55%”); `_PLAIN_NUMBER` then checks that the run is written as one number.
+_NUMBER = re.compile(r"(?<![\w.,])[-+]?[\d.,]*\d(?:[eE][-+]?\d+)?")
+# Commas only between groups of three digits, so “3,5” (a decimal comma) is not read as 35.
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+# Words that make the number that follows or precedes them negative; read silently, they would flip its sign.
+_SIGN_WORDS = frozenset({"minus", "negative", "bc", "bce"})
+
 # Below this similarity a character-by-character diff is confetti; the whole response is marked as replaced.
 _MIN_SIMILARITY_FOR_CHAR_DIFF = 0.5
+
+# Derivational endings, each mapped to what it makes of a stem. Swapping one for another within the typo allowance
+# gives a different word of the same family, and in a history course that is usually the point of the question:
+# the doctrine or its followers (Stalinism, Stalinist; Bolshevism, Bolshevik — the Russian agent ending -ik), the
+# follower or a hostile name for him (Trotskyist, Trotskyite), a related adjective (Marxian, economic, economical,
+# national), the quality, the act or the result (collectivity, collective, collectivisation, settlement), a verb
+# form (purged, purging). Only spelling variants of one ending share a meaning: agent nouns in -er and -or
+# (adviser, advisor), and -ik with -ic, because c for k is the commonest slip in transliterated Russian names
+# (“Bolshevic”, “Menshevic”) and no question turns on the difference. The list keeps to endings of at least two
+# letters: one-letter endings (-s, -e, -y) are what typos and plurals look like. A plural -s after an ending is read
+# through (Stalinists is Stalinist + s).
+_ENDINGS = {
+    "ism": "doctrine",
+    "ist": "follower",
+    "ite": "follower named by opponents",
+    "ik": "-ic or -ik",
+    "ian": "of a person",
+    "ic": "-ic or -ik",
+    "ical": "adjective in -ical",
+    "al": "adjective in -al",
+    "ive": "adjective in -ive",
+    "ity": "quality",
+    "ion": "act",
+    "ment": "result",
+    "ed": "past",
+    "ing": "ongoing",
+    "er": "agent",
+    "or": "agent",
+}
+# A shorter stem makes coincidences of short words (“red”, “rer”) instead of words of one family.
+_MIN_STEM = 3
 
 _TRUE_WORDS = frozenset({"true", "t", "yes", "y"})
 _FALSE_WORDS = frozenset({"false", "f", "no", "n"})
@@ -85,6 +145,12 @@ class Grade:
     given: str  # What the learner answered, as text to show.
     note: str  # A short explanation, or "" when the answer is plainly right or plainly wrong.
     diff: list[DiffSegment] = field(default_factory=list)  # See the module docstring; empty for choice kinds.
+    exact: bool = False  # The response matched an answer after normalising (for numbers: the same value).
+
+    @property
+    def shows_difference(self) -> bool:
+        """Whether the diff is worth showing: the answer wasn't an exact match and the diff marks something."""
+        return not self.exact and any(tag != "equal" for tag, _ in self.diff)
 
 
 # --- normalising text ------------------------------------------------------------------------------------------
@@ -195,6 +261,42 @@ def _typo_pairs(response: str, candidate: str) -> list[tuple[str, str]]:
     ]
 
 
+def _readings(word: str) -> set[tuple[str, str]]:
+    """The ways to read a normalised word as (stem, ending's meaning), "" meaning no ending.
+
+    A word is always its own stem with no ending, and so is the word without a plural -s (Bolsheviks is
+    Bolshevik). A silent final -e dropped before an ending (collective, collectivity) is not read through: that
+    would refuse dropped last letters (“Unite” for “United”), which are slips far more often than a word swap.
+    """
+    readings = {(word, "")}
+    if word.endswith("s"):
+        readings.add((word[:-1], ""))
+    for ending, meaning in _ENDINGS.items():
+        for suffix in (ending, ending + "s"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+                readings.add((word[: -len(suffix)], meaning))
+    return readings
+
+
+def _other_word(typed: str, candidate: str) -> tuple[str, str] | None:
+    """The first (typed, expected) pair of normalised words that share a stem but not an ending, if any.
+
+    “stalinist” and “stalinism” are both “stalin” with different endings; “nation” and “national” are “nation”
+    with none and with one. The texts are compared word for word, so only when they have as many words.
+    """
+    typed_words, wanted_words = typed.split(), candidate.split()
+    if len(typed_words) != len(wanted_words):
+        return None
+    for typed_word, wanted_word in zip(typed_words, wanted_words, strict=True):
+        if typed_word == wanted_word:
+            continue
+        wanted = _readings(wanted_word)
+        for stem, meaning in _readings(typed_word):
+            if any(stem == other_stem and meaning != other_meaning for other_stem, other_meaning in wanted):
+                return typed_word, wanted_word
+    return None
+
+
 def _typo_note(response: str, candidate: str) -> str:
     pairs = ", ".join(f"“{typed}” → “{wanted}”" for typed, wanted in _typo_pairs(response, candidate))
     return f"Accepted: a small typo was forgiven ({pairs})."
@@ -216,37 +318,79 @@ def grade_text(response: str, *, answer: str, accepted: Sequence[str] = ()) -> G
     # The canonical answer comes first, so ties and exact matches are reported against it.
     candidates = [(answer, expected)] + [(text, normalise(text)) for text in accepted if text.strip()]
 
-    def grade(correct: bool, note: str, against: str) -> Grade:
-        return Grade(correct, 1.0 if correct else 0.0, answer.strip(), given, note, _diff(typed, against))
+    def grade(correct: bool, note: str, against: str, *, exact: bool = False) -> Grade:
+        score = 1.0 if correct else 0.0
+        return Grade(correct, score, answer.strip(), given, note, _diff(typed, against), exact=exact)
 
     if not typed:
         return grade(False, "", expected)
     for index, (_, candidate) in enumerate(candidates):
         if typed == candidate:
-            return grade(True, "" if index == 0 else "Accepted answer.", candidate)
+            return grade(True, "" if index == 0 else "Accepted answer.", candidate, exact=True)
 
     # Of the answers close enough to forgive, the closest wins; on a tie, the earlier (the canonical one first).
     best: tuple[int, int] | None = None
-    for index, (_, candidate) in enumerate(candidates):
+    other_word = ""  # The note for the first answer within the allowance but refused for its ending.
+    for index, (text, candidate) in enumerate(candidates):
         if _DIGITS.findall(typed) != _DIGITS.findall(candidate):
             continue  # Different numbers are a wrong fact, never a typo.
         distance = OSA.distance(typed, candidate)
-        if distance <= typo_allowance(len(candidate)) and (best is None or distance < best[0]):
-            best = (distance, index)
+        if distance > typo_allowance(len(candidate)) or (best is not None and distance >= best[0]):
+            continue
+        words = _other_word(typed, candidate)
+        if words is not None:  # Another word of the same family is a wrong word, never a typo.
+            if not other_word:
+                typed_word, wanted_word = _display_word(words[0], response), _display_word(words[1], text)
+                other_word = f"Not accepted as a typo: “{typed_word}” is a different word from “{wanted_word}”."
+            continue
+        best = (distance, index)
     if best is None:
-        return grade(False, "", expected)
+        return grade(False, other_word, expected)
     text, candidate = candidates[best[1]]
     return grade(True, _typo_note(response, text), candidate)
 
 
 def _format_number(value: Decimal) -> str:
-    """A Decimal without exponent or trailing zeros: Decimal("2.00") → "2", Decimal("1E+3") → "1000"."""
-    text = format(value.normalize(), "f")
-    return "0" if text == "-0" else text
+    """A Decimal without exponent or trailing zeros: Decimal("2.00") → "2", Decimal("1E+3") → "1000".
+
+    A number beyond the bounds of `parse_number` keeps its exponent (“1E+999999999”): normalising it would raise
+    decimal.Overflow, and writing it out in digits would take a gigabyte.
+    """
+    if not value:
+        return "0"  # Also "-0" and 0E-999999999.
+    if parse_number(str(value)) is None:
+        return str(value)
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _read_number(response: str) -> tuple[Decimal | None, str]:
+    """The one number in a response and "", or None and a note saying why no number can be read from it."""
+    text = response.translate(_PLAIN)  # A typographic minus (−40) is a minus sign.
+    runs = list(_NUMBER.finditer(text))
+    leftover = _NUMBER.sub(" ", text)
+    if any(char.isnumeric() for char in leftover) or any(not _PLAIN_NUMBER.fullmatch(run[0]) for run in runs):
+        # Digits the pattern did not take (“3½”, “10²”, “1_000”) or a run that is not one number (“3,5”, “1.2.3”):
+        # reading part of them would grade a number the learner did not mean.
+        return None, "Write the number in digits, like 1923 or 3.5."
+    if not runs:
+        return None, "Answer with a number."
+    if len(runs) > 1:
+        return None, f"Answer with one number, not several ({', '.join(run[0] for run in runs)})."
+    if _SIGN_WORDS.intersection(_normalised_words(text)):
+        return None, "Write a negative number or a year BC with a minus sign, like -40."
+    value = parse_number(runs[0][0])
+    if value is None:
+        return None, "That is not a number we can compare: it is too large or has too many decimal places."
+    return value, ""
 
 
 def grade_number(response: str, *, answer: str, tolerance: Decimal) -> Grade:
-    """Grade a number or year: right if it is within tolerance of the answer (inclusive)."""
+    """Grade a number or year: right if it is within tolerance of the answer (inclusive).
+
+    The response may carry a unit, a percent sign or words as long as it holds exactly one number (see the module
+    docstring); `given` is the learner's text, `diff` compares the number read with the answer.
+    """
     target = parse_number(answer)
     if target is None:
         raise ValueError(f"The item's answer {answer!r} is not a number.")
@@ -254,13 +398,13 @@ def grade_number(response: str, *, answer: str, tolerance: Decimal) -> Grade:
         raise ValueError("The tolerance can't be below zero.")
     given = response.strip()
     expected = _format_number(target)
-    value = parse_number(response)
+    value, refusal = _read_number(response)
     if value is None:
-        return Grade(False, 0.0, answer.strip(), given, "Answer with a number.", _diff(normalise(given), expected))
+        return Grade(False, 0.0, answer.strip(), given, refusal, _diff(normalise(given), expected))
     shown = _format_number(value)
     diff = _diff(shown, expected)
     if value == target:
-        return Grade(True, 1.0, answer.strip(), given, "", diff)
+        return Grade(True, 1.0, answer.strip(), given, "", diff, exact=True)
     within = abs(value - target) <= tolerance
     if not tolerance:
         note = ""

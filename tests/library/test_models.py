@@ -597,6 +597,46 @@ def test_parse_number_reads_digits_only(text, number):
     assert parse_number(text) == number
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["1e999999999", "-1e999999999", "1e-999999999", "9" * 400, "1" + "0" * 15, "0." + "0" * 12 + "1"],
+    ids=["huge-exponent", "huge-negative-exponent", "tiny-exponent", "400-digits", "16-digits", "13-decimal-places"],
+)
+def test_parse_number_refuses_a_number_too_large_or_too_fine_to_compare(text):
+    assert parse_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("9" * 15, Decimal("9" * 15)),
+        ("0." + "0" * 11 + "1", Decimal("1e-12")),
+        ("1923." + "0" * 30, Decimal(1923)),
+        ("1.5e3", Decimal(1500)),
+        ("0e-999999999", Decimal(0)),
+    ],
+    ids=[
+        "15-digits",
+        "12-decimal-places",
+        "trailing-zeros-after-the-point",
+        "exponent-form",
+        "zero-with-huge-exponent",
+    ],
+)
+def test_parse_number_reads_a_number_within_fifteen_digits_before_the_point_and_twelve_after(text, number):
+    assert parse_number(text) == number
+
+
+def test_parse_number_gives_zero_a_plain_exponent_so_writing_it_out_is_cheap():
+    assert parse_number("0e-999999999").as_tuple().exponent == 0
+
+
+def test_it_rejects_a_number_item_whose_answer_is_too_large_to_compare(deck):
+    errors = clean_errors(ItemFactory.build(deck=deck, kind=ItemKind.NUMBER, answer="1e999999999"))
+
+    assert "answer" in errors
+
+
 def test_a_deck_is_editable_by_its_owner_co_owners_and_superusers(instructor, other_instructor, admin_user, student_a):
     deck = DeckFactory(owner=instructor)
     co_owned = DeckFactory(owner=other_instructor)

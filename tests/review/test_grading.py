@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from studyapp.review.grading import (
+    _format_number,
     grade_choices,
     grade_number,
     grade_order,
@@ -92,6 +93,92 @@ def test_a_real_but_different_word_within_the_allowance_is_accepted_as_a_typo():
     assert grade_text("Mars", answer="Marx").correct
 
 
+@pytest.mark.parametrize(
+    ("response", "answer"),
+    [
+        ("Stalinist", "Stalinism"),
+        ("Stalinism", "Stalinist"),
+        ("Stalinists", "Stalinism"),
+        ("Trotskyite", "Trotskyist"),
+        ("Bolshevik", "Bolshevism"),
+        ("economical", "economic"),
+        ("collective", "collection"),
+        ("nation", "national"),
+        ("Kronstadt rised", "Kronstadt rising"),
+    ],
+    ids=[
+        "ist-for-ism",
+        "ism-for-ist",
+        "plural-ist-for-ism",
+        "ite-for-ist",
+        "ik-for-ism",
+        "ical-for-ic",
+        "ive-for-ion",
+        "ending-dropped-whole",
+        "ed-for-ing-in-a-phrase",
+    ],
+)
+def test_it_does_not_forgive_a_typo_that_turns_the_words_ending_into_another_words(response, answer):
+    grade = grade_text(response, answer=answer)
+
+    assert not grade.correct
+    assert grade.note.startswith("Not accepted as a typo:")
+
+
+def test_the_note_on_a_different_ending_names_both_words_as_written():
+    grade = grade_text("Stalinist", answer="Stalinism")
+
+    assert grade.note == "Not accepted as a typo: “Stalinist” is a different word from “Stalinism”."
+
+
+@pytest.mark.parametrize(
+    ("response", "answer"),
+    [
+        ("Trotksy", "Trotsky"),
+        ("Zinovyev", "Zinoviev"),
+        ("Kamenv", "Kamenev"),
+        ("Bukhari", "Bukharin"),
+        ("Stalinsim", "Stalinism"),
+        ("Leninis", "Leninism"),
+        ("Communsim", "Communism"),
+        ("Bolsheviks", "Bolshevik"),
+        ("Bolshevik", "Bolsheviks"),
+        ("Stalinists", "Stalinist"),
+        ("adviser", "advisor"),
+        ("Bolshevic", "Bolshevik"),
+        ("Unite Opposition", "United Opposition"),
+        ("the Left Oppositon", "Left Opposition"),
+    ],
+    ids=[
+        "transposition",
+        "vowel",
+        "dropped-letter-inside",
+        "dropped-letter-at-the-end",
+        "transposition-inside-the-ending",
+        "dropped-letter-of-the-ending",
+        "typo-in-the-stem-before-an-ending",
+        "plural-for-singular",
+        "singular-for-plural",
+        "plural-of-a-derived-word",
+        "er-or-spelling-variant",
+        "c-for-k-in-a-russian-ending",
+        "dropped-d-of-ed",
+        "dropped-letter-before-ion",
+    ],
+)
+def test_real_slips_and_singular_or_plural_are_still_forgiven_as_typos(response, answer):
+    grade = grade_text(response, answer=answer)
+
+    assert grade.correct
+    assert grade.note.startswith("Accepted: a small typo was forgiven")
+
+
+def test_an_accepted_answer_can_still_be_the_other_word():
+    grade = grade_text("Stalinist", answer="Stalinism", accepted=("Stalinist",))
+
+    assert (grade.correct, grade.note) == (True, "Accepted answer.")
+
+
 def test_a_year_off_by_one_is_wrong_in_a_typed_answer_even_though_it_is_one_edit_away():
     grade = grade_text("1924", answer="1923")
 
@@ -122,6 +209,48 @@ def test_the_diff_of_an_unrelated_answer_replaces_it_whole_rather_than_letter_by
 
 def test_the_diff_of_an_empty_answer_shows_only_the_expected_text():
     assert grade_text("", answer="Trotsky").diff == [("insert", "trotsky")]
+
+
+@pytest.mark.parametrize(
+    ("response", "answer", "accepted"),
+    [
+        ("Trotsky", "Trotsky", ()),
+        ("TROTSKY!", "Trotsky", ()),
+        ("LEV TROTSKY", "Trotsky", ("Lev Trotsky",)),
+        ("l. trotsky", "Trotsky", ("L. Trotsky",)),
+        ("the New Economic Policy", "NEP", ("New Economic Policy",)),
+    ],
+    ids=["canonical", "canonical-in-capitals", "accepted-in-capitals", "accepted-lower-case", "accepted-with-article"],
+)
+def test_an_exact_match_after_normalising_shows_no_difference(response, answer, accepted):
+    grade = grade_text(response, answer=answer, accepted=accepted)
+
+    assert grade.correct
+    assert not grade.shows_difference
+
+
+@pytest.mark.parametrize(
+    ("response", "answer"),
+    [("Trotksy", "Trotsky"), ("Stalin", "Trotsky"), ("", "Trotsky"), ("Stalinist", "Stalinism")],
+    ids=["forgiven-typo", "wrong", "empty", "other-ending"],
+)
+def test_a_forgiven_typo_or_a_wrong_answer_shows_the_difference(response, answer):
+    assert grade_text(response, answer=answer).shows_difference
+
+
+@pytest.mark.parametrize(
+    ("response", "tolerance", "shows"),
+    [("1923", "0", False), ("in 1923 AD", "0", False), ("1925", "2", True), ("1924", "0", True)],
+    ids=["exact", "exact-among-words", "within-tolerance", "wrong"],
+)
+def test_a_number_shows_the_difference_unless_it_is_the_answer_itself(response, tolerance, shows):
+    assert grade_number(response, answer="1923", tolerance=Decimal(tolerance)).shows_difference is shows
+
+
+def test_choices_true_false_and_chronology_show_no_difference():
+    assert not grade_choices([1], choices=ONE_RIGHT).shows_difference
+    assert not grade_true_false("False", answer="True").shows_difference
+    assert not grade_order([2, 1, 3, 4], events=EVENTS).shows_difference
 
 
 def test_a_single_string_of_accepted_answers_is_refused_rather_than_read_letter_by_letter():
@@ -192,7 +321,24 @@ NUMBER_CASES = [
     pytest.param("3.6", "3.5", "0.25", True, "Within the tolerance of ±0.25.", id="decimal-tolerance"),
     pytest.param("nineteen twenty-three", "1923", "0", False, "Answer with a number.", id="words"),
     pytest.param("", "1923", "0", False, "Answer with a number.", id="empty"),
-    pytest.param("1923 AD", "1923", "0", False, "Answer with a number.", id="number-with-text"),
+    pytest.param("1923 AD", "1923", "0", True, "", id="number-with-a-word-after"),
+    pytest.param("in 1923", "1923", "0", True, "", id="number-with-a-word-before"),
+    pytest.param("in 1923.", "1923", "0", True, "", id="number-ending-a-sentence"),
+    pytest.param("55%", "55", "0", True, "", id="percent-sign"),
+    pytest.param("55 %", "55", "0", True, "", id="percent-sign-after-a-space"),
+    pytest.param("about 3.5 km", "3.5", "0", True, "", id="number-with-a-unit"),
+    pytest.param("3.5km", "3.5", "0", True, "", id="unit-joined-to-the-number"),
+    pytest.param("-40 °C", "-40", "0", True, "", id="negative-with-a-unit"),
+    pytest.param("in 1924", "1923", "0", False, "", id="wrong-number-with-words"),
+    pytest.param(".5", "0.5", "0", True, "", id="decimal-without-a-leading-zero"),
+    pytest.param("1.5e3", "1500", "0", True, "", id="exponent-form"),
+    pytest.param("1923 or 1924", "1923", "0", False, "Answer with one number, not several (1923, 1924).", id="two"),
+    pytest.param("1923-1924", "1923", "0", False, "Answer with one number, not several (1923, 1924).", id="range"),
+    pytest.param("3,5", "3.5", "0", False, "Write the number in digits, like 1923 or 3.5.", id="decimal-comma"),
+    pytest.param("1.2.3", "1.2", "0", False, "Write the number in digits, like 1923 or 3.5.", id="two-points"),
+    pytest.param("3½", "3.5", "0", False, "Write the number in digits, like 1923 or 3.5.", id="vulgar-fraction"),
+    pytest.param("10²", "100", "0", False, "Write the number in digits, like 1923 or 3.5.", id="superscript"),
+    pytest.param("1_000", "1000", "0", False, "Write the number in digits, like 1923 or 3.5.", id="underscore"),
 ]
 
 
@@ -206,6 +352,74 @@ def test_a_number_is_right_within_the_tolerance_and_anything_else_is_refused(
     assert grade.score == (1.0 if correct else 0.0)
     assert grade.expected == answer
     assert grade.given == response.strip()
+
+
+def test_it_accepts_a_percent_sign_after_the_number():
+    grade = grade_number("55%", answer="55", tolerance=Decimal(0))
+
+    assert (grade.correct, grade.given, grade.note) == (True, "55%", "")
+
+
+def test_a_wrong_number_among_words_is_diffed_as_the_number_read_while_given_keeps_what_was_typed():
+    grade = grade_number("in 1924", answer="1923", tolerance=Decimal(0))
+
+    assert not grade.correct
+    assert grade.given == "in 1924"
+    assert grade.diff == [("equal", "192"), ("delete", "4"), ("insert", "3")]
+
+
+def test_a_number_with_a_thousands_separator_among_words_is_read_whole():
+    grade = grade_number("about 10,000 people", answer="10000", tolerance=Decimal(0))
+
+    assert grade.correct
+
+
+@pytest.mark.parametrize("response", ["minus 40", "negative 40", "40 BC", "40 B.C.", "40 BCE"])
+def test_a_sign_written_in_words_is_refused_rather_than_read_as_a_positive_number(response):
+    grade = grade_number(response, answer="40", tolerance=Decimal(0))
+
+    assert (grade.correct, grade.note) == (False, "Write a negative number or a year BC with a minus sign, like -40.")
+
+
+@pytest.mark.parametrize(
+    "response",
+    ["1e999999999", "-1e999999999", "1e-999999999", "9" * 400, f"in {'9' * 400} AD", "1E+999999999%"],
+    ids=["huge-exponent", "huge-negative-exponent", "tiny-exponent", "400-digits", "among-words", "with-a-unit"],
+)
+def test_an_absurdly_large_or_fine_number_is_not_a_number_we_can_compare_rather_than_an_error(response):
+    grade = grade_number(response, answer="1923", tolerance=Decimal(1))
+
+    assert (grade.correct, grade.score) == (False, 0.0)
+    assert grade.note.startswith("That is not a number we can compare")
+    assert grade.given == response
+    assert grade.shows_difference
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("2.00"), "2"),
+        (Decimal("1E+3"), "1000"),
+        (Decimal("-0.0"), "0"),
+        (Decimal("0.250"), "0.25"),
+        (Decimal("1e999999999"), "1E+999999999"),
+        (Decimal("-1e999999999"), "-1E+999999999"),
+        (Decimal("1e-999999999"), "1E-999999999"),
+        (Decimal("0e-999999999"), "0"),
+    ],
+    ids=[
+        "trailing-zeros",
+        "exponent",
+        "negative-zero",
+        "decimal",
+        "huge",
+        "huge-negative",
+        "tiny",
+        "zero-tiny-exponent",
+    ],
+)
+def test_formatting_a_number_writes_digits_when_it_can_and_never_overflows(value, text):
+    assert _format_number(value) == text
 
 
 def test_a_number_items_answer_that_is_not_a_number_is_an_error_in_the_item():
