@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from studyapp.http import HtmxHttpRequest
 from studyapp.progress import charts, exports, selectors, services
+from studyapp.progress.due import LearnerCalendar
 from studyapp.progress.forms import ExamDateForm
 from studyapp.review import scheduling
 from studyapp.review import selectors as review_selectors
@@ -49,6 +50,7 @@ def deck_progress(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     progress = selectors.progress(request.user, study_settings, now, deck)
     today = progress.today_date
     context = {
+        "calendar": LearnerCalendar.at(study_settings, now),
         "studied": studied,
         "deck": deck,
         "progress": progress,
@@ -99,7 +101,13 @@ def item_history(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
     return render(
         request,
         "progress/item.html",
-        {"state": state, "item": state.item, "reviews": reviews, "recall": recall},
+        {
+            "state": state,
+            "item": state.item,
+            "reviews": reviews,
+            "recall": recall,
+            "calendar": LearnerCalendar.at(study_settings, now),
+        },
     )
 
 

@@ -1,8 +1,12 @@
-"""Filters for the progress pages: shares as percentages and durations as words."""
+"""Filters for the progress pages: shares as percentages, durations as words, due dates in the learner's days."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import template
+
+from studyapp.progress.due import LearnerCalendar
 
 register = template.Library()
 
@@ -26,3 +30,9 @@ def duration(milliseconds: int | None) -> str:
         return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+@register.filter
+def due_label(due: datetime | None, calendar: LearnerCalendar) -> str:
+    """`{{ state.due|due_label:calendar }}`: "overdue", "today", "tomorrow" or a date, in the learner's days."""
+    return calendar.due_label(due) if due is not None else "—"
