@@ -4,7 +4,9 @@ The production settings (config.settings) are read with the benchmark's own data
 DEBUG off and the benchmark's secret key, all put in the environment by bench.run before
 anything imports this module, so that gunicorn's workers and the benchmark agree.
 Only what plain HTTP on 127.0.0.1 needs differs from production: no secure-only cookies,
-no manifest of collected static files, and the minimal page of bench/urls.py.
+no manifest of collected static files, and the baseline pages of bench/urls.py; and one
+middleware of the benchmark's own, outermost, which puts the worker's time in a response
+header (bench/middleware.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from config.settings import *  # noqa: F403
 
 DEBUG = False
 ROOT_URLCONF = "bench.urls"
+# Outermost, so that the time it reports takes in all the others.
+MIDDLEWARE = ["bench.middleware.WorkerTimeMiddleware", *MIDDLEWARE]  # noqa: F405
 # "testserver" is the host of the in-process test client.
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 # Plain HTTP on the loopback: cookies must travel without TLS.
