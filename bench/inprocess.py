@@ -1,4 +1,8 @@
-"""In-process measurements: the queries of one rating round trip, selector timings, query plans, the dashboard."""
+"""In-process measurements: the queries of one rating round trip, selector timings, query plans, the dashboard.
+
+The study flow is the browser's: each card is answered (POST answer/) before it is rated (POST
+rate/); only the rate POST is the rating round trip, so only its queries and its time are counted.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bench.urls import CONSTANT_PATH
-from bench.web import TOKEN_RE
+from bench.urls import CONSTANT_PATH, FLOOR_PATH, floor_card
+from bench.web import answer_fields, rating_fields
 from studyapp.accounts.backends import UserWithRolesBackend
 from studyapp.accounts.models import User
 from studyapp.library.models import Deck
@@ -49,25 +53,57 @@ class RoundTrip:
     sql: list[str]
 
 
-def review_round_trips(user: User, slug: str, rounds: int = 5) -> list[RoundTrip]:
-    """Rate `rounds` cards in a row through the test client (htmx), counting each POST's queries."""
-    client = Client()
-    client.force_login(user)
-    page = client.get(f"/study/{slug}/", headers={"HX-Request": "true"}).content.decode()
-    results = []
-    for number in range(rounds):
-        match = TOKEN_RE.search(page)
-        if not match:
-            break
-        token = match.group(1)
-        card = services.read_card_token(token, learner=user)
-        shown = ReviewState.objects.select_related("item").get(pk=card.state_id)
-        fields = {"token": token, "rating": "1" if number == 2 else "3", "response": "", "duration_ms": "2500"}
-        with CaptureQueriesContext(connection) as context:
-            response = client.post(f"/study/{slug}/rate/", fields, headers={"HX-Request": "true"})
+class _Studying:
+    """A learner's study session through the test client (htmx partials), the card on screen in `page`."""
+
+    def __init__(self, user: User, slug: str) -> None:
+        self.user, self.slug = user, slug
+        self.client = Client()
+        self.client.force_login(user)
+        self.page = self.client.get(f"/study/{slug}/", headers={"HX-Request": "true"}).content.decode()
+
+    def answer(self) -> dict[str, str]:
+        """Answer the card on screen (unless its answer is shown already); return the rating form's fields."""
+        for _ in range(3):  # another card may come instead ("already answered"): answer that one
+            fields = rating_fields(self.page)
+            if fields is not None:
+                return fields
+            fields = answer_fields(self.page)
+            if fields is None:
+                raise RuntimeError(f"no card to answer in {self.slug}")
+            response = self._post("answer", fields)
+            if response.status_code == 422:
+                fields = answer_fields(response.content.decode(), complete=True)
+                if fields is None:
+                    raise RuntimeError("answer: HTTP 422 without the question")
+                response = self._post("answer", fields)
+            if response.status_code != 200:
+                raise RuntimeError(f"answer: HTTP {response.status_code}")
+            self.page = response.content.decode()
+        raise RuntimeError("answer: no rating form after three answers")
+
+    def rate(self, fields: dict[str, str], rating: str) -> None:
+        response = self._post("rate", fields | {"rating": rating, "duration_ms": "2500"})
         if response.status_code != 200:
             raise RuntimeError(f"rate: HTTP {response.status_code}")
-        page = response.content.decode()
+        self.page = response.content.decode()
+
+    def _post(self, action: str, fields: dict[str, str]):
+        return self.client.post(f"/study/{self.slug}/{action}/", fields, headers={"HX-Request": "true"})
+
+
+def review_round_trips(user: User, slug: str, rounds: int = 5) -> list[RoundTrip]:
+    """Answer and rate `rounds` cards in a row through the test client (htmx), counting each rate POST's queries."""
+    session = _Studying(user, slug)
+    results = []
+    for number in range(rounds):
+        if rating_fields(session.page) is None and answer_fields(session.page) is None:
+            break  # all done for now
+        fields = session.answer()
+        card = services.read_card_token(fields["token"], learner=user)
+        shown = ReviewState.objects.select_related("item").get(pk=card.state_id)
+        with CaptureQueriesContext(connection) as context:
+            session.rate(fields, "1" if number == 2 else "3")
         results.append(
             RoundTrip(
                 queries=len(context.captured_queries),
@@ -158,7 +194,10 @@ def time_selectors(user: User, deck: Deck, repeats: int = 300) -> SelectorTimes:
 @dataclass
 class RequestTimes:
     constant_ms: float  # median of the minimal page, test client
-    review_ms: float  # median of a rating round trip, test client
+    floor_ms: float  # median of the floor (bench.urls), test client
+    floor_queries: int  # its queries, as Django counts them
+    review_ms: float  # median of a rating round trip (the rate POST), test client
+    answer_ms: float  # median of the answer POST before it (not part of the round trip)
     breakdown_ms: dict[str, float]  # median time of a round trip in each part, and in the rest ("other")
 
 
@@ -197,39 +236,64 @@ def _timed_parts(totals: dict[str, float]) -> Iterator[None]:
 
 
 def time_requests(user: User, slug: str, rounds: int = 60, budget: float = 8.0) -> RequestTimes:
-    """The minimal page and rating round trips through the test client: no HTTP, no gunicorn, one thread."""
-    client = Client()
-    client.force_login(user)
+    """The minimal page, the floor and rating round trips through the test client: no HTTP, no gunicorn, one thread.
+
+    Each card is answered first; the answer POST is timed apart, and the parts of the breakdown
+    are summed over the rate POST alone.
+    """
+    session = _Studying(user, slug)
+    client = session.client
     constant_ms = median_ms(lambda: client.get(f"/{CONSTANT_PATH}"), rounds * 2)
-    page = {"html": client.get(f"/study/{slug}/", headers={"HX-Request": "true"}).content.decode()}
+    floor_path = f"/{FLOOR_PATH}{Deck.objects.get(slug=slug).pk}/"
+
+    def floor() -> None:
+        response = client.post(floor_path, headers={"HX-Request": "true"})
+        if response.status_code != 200:
+            raise RuntimeError(f"floor: HTTP {response.status_code}")
+
+    floor_ms = median_ms(floor, rounds * 2)
+    with CaptureQueriesContext(connection) as context:
+        floor()
+    floor_queries = len(context.captured_queries)  # now: the query log may be cleared by later requests
     ratings = iter(range(10**9))
 
-    def rate() -> None:
-        match = TOKEN_RE.search(page["html"])
-        if not match:
-            raise RuntimeError(f"no card to rate in {slug}")
-        fields = {"token": match.group(1), "rating": "1" if next(ratings) % 7 == 3 else "3", "duration_ms": "2500"}
-        response = client.post(f"/study/{slug}/rate/", fields, headers={"HX-Request": "true"})
-        page["html"] = response.content.decode()
+    def study(parts: dict[str, float]) -> tuple[float, float]:
+        """Answer and rate one card; the seconds of each POST."""
+        started = time.perf_counter()
+        fields = session.answer()
+        answered = time.perf_counter()
+        parts.clear()
+        session.rate(fields, "1" if next(ratings) % 7 == 3 else "3")
+        return answered - started, time.perf_counter() - answered
 
-    per_call = _warm_up(rate, 5, budget / 4)
+    per_call = _warm_up(lambda: sum(study({})), 5, budget / 4)
     rounds = max(5, min(rounds, int(budget / per_call)))
     per_round: list[dict[str, float]] = []
+    answers: list[float] = []
     totals: list[float] = []
     with _timed_parts(parts := {}):
         for _ in range(rounds):
-            parts.clear()
-            started = time.perf_counter()
-            rate()
-            totals.append(time.perf_counter() - started)
+            answer_seconds, rate_seconds = study(parts)
+            answers.append(answer_seconds)
+            totals.append(rate_seconds)
             per_round.append({**parts, "other (middleware, view, test client)": totals[-1] - sum(parts.values())})
     names = [*_PARTS, "other (middleware, view, test client)"]
     breakdown = {name: statistics.median(part.get(name, 0.0) for part in per_round) * 1000 for name in names}
-    return RequestTimes(constant_ms, statistics.median(totals) * 1000, breakdown)
+    return RequestTimes(
+        constant_ms=constant_ms,
+        floor_ms=floor_ms,
+        floor_queries=floor_queries,
+        review_ms=statistics.median(totals) * 1000,
+        answer_ms=statistics.median(answers) * 1000,
+        breakdown_ms=breakdown,
+    )
 
 
 def query_plans(user: User, deck: Deck) -> dict[str, tuple[str, list[str]]]:
-    """The SQL and the plan of next_card's queues and of queue_counts (EXPLAIN ANALYZE on PostgreSQL)."""
+    """The SQL and the plan of next_card's queues, queue_counts and the floor's read.
+
+    EXPLAIN QUERY PLAN on SQLite, EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL.
+    """
     study_settings = StudySettings.objects.get(learner=user)
     now = timezone.now()
     calls: dict[str, Callable[[], object]] = {
@@ -237,6 +301,7 @@ def query_plans(user: User, deck: Deck) -> dict[str, tuple[str, list[str]]]:
         for name, forced in FORCED_QUEUES.items()
     }
     calls["queue_counts"] = lambda: selectors.queue_counts(user, study_settings, now, deck)
+    calls["floor read"] = lambda: floor_card(user, deck.pk, now)
     plans = {}
     for name, call in calls.items():
         with CaptureQueriesContext(connection) as context:
