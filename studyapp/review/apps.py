@@ -9,4 +9,4 @@ class ReviewConfig(AppConfig):
     verbose_name = "Review"
 
     def ready(self) -> None:
-        from studyapp.review import receivers  # noqa: F401 - connects the signal handlers
+        from studyapp.review import checks, receivers  # noqa: F401 - registers the check, connects the handlers

@@ -9,9 +9,10 @@ Why guard them: on SQLite, Django rebuilds a table for most schema changes (an A
 default, any AlterField) by copying it into a new one, and the triggers of the old table go with
 it — silently. PostgreSQL's ALTER TABLE keeps them, but a hand-run DROP or DISABLE does not.
 
-Migrations install triggers by name (`install_operation`), so a migration applies the SQL as it is
-here today. Change a trigger's SQL only together with a new migration that installs it again, and
-only in ways the schema of every earlier migration that installs it can hold.
+Each trigger names the migration that installs it (`install_operation`), which also tells the check
+which triggers a partly migrated database should have. A migration applies the SQL as it is here
+today: change a trigger's SQL only together with a new migration that installs it again, and only
+in ways the schema at every earlier installing migration can hold.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from studyapp.review.models import ReviewDay, ReviewLog
 
 LOG_TABLE = "review_reviewlog"
 REPAIR_COMMAND = "repair_review_summary"
+# Spliced into the triggers' SQL as a literal: keep it free of quotes.
 APPEND_ONLY_MESSAGE = (
     "review_reviewlog is append-only: a review is recorded (insert) or undone (delete), never changed, "
     "so that ReviewDay stays its exact sum"
