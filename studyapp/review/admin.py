@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import F
 
 from studyapp.review.models import ReviewDay, ReviewLog, ReviewState, StudiedDeck, StudySettings
+from studyapp.review.services import undo_last_review
 
 
 @admin.register(StudySettings)
@@ -52,15 +55,43 @@ class ReviewStateAdmin(admin.ModelAdmin):
         self.message_user(request, f"Unsuspended {count} review states.")
 
 
+class DeletedOnlyInCascadeMixin:
+    """Rows that go only with what they belong to: deleting a user, deck or item takes them along.
+
+    Django's admin refuses to delete an object if the admin of a row that would cascade denies
+    delete permission (get_deleted_objects' perms_needed), so the permission stays as Django grants
+    it and the direct ways to use it are closed instead: the delete view, the bulk delete action
+    and the change page's Delete link. (Cascades keep ReviewDay right through the log's triggers.)
+    """
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "show_delete": False})
+
+    def delete_model(self, request, obj) -> None:
+        raise PermissionDenied
+
+    def delete_queryset(self, request, queryset) -> None:
+        raise PermissionDenied
+
+
 @admin.register(ReviewLog)
-class ReviewLogAdmin(admin.ModelAdmin):
-    """The log is append-only: readable here, never edited (undo is the learner's)."""
+class ReviewLogAdmin(DeletedOnlyInCascadeMixin, admin.ModelAdmin):
+    """The log is append-only: readable here, never edited; a review leaves it only through undo."""
 
     list_display = ("learner", "item", "rating", "state", "reviewed_at", "duration_ms", "was_correct")
     list_filter = ("rating", "state", "was_correct", "item__deck")
     search_fields = ("learner__username", "item__prompt", "response")
     list_select_related = ("learner", "item")
     date_hierarchy = "reviewed_at"
+    actions = ["undo_newest_reviews"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -68,10 +99,38 @@ class ReviewLogAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    @admin.action(description="Undo selected reviews (each its learner's newest)", permissions=["delete"])
+    def undo_newest_reviews(self, request, queryset) -> None:
+        """Undo as the learner's `u` does (their state restored, the day's sums too), newest first.
+
+        Only a learner's newest review can be undone exactly, so any other is left and named.
+        """
+        undone, refused = 0, []
+        for log in queryset.select_related("learner").order_by("-reviewed_at", "-pk"):
+            with transaction.atomic():
+                removed = undo_last_review(learner=log.learner, since=None)
+                # The removed log has lost its pk (deleted); its submission id is unique per learner.
+                if removed is not None and removed.client_uuid == log.client_uuid:
+                    undone += 1
+                    continue
+                transaction.set_rollback(True)  # a newer review than the one selected: keep both
+            refused.append(str(log))
+        if undone:
+            self.message_user(request, f"Undid {undone} review{'s' if undone != 1 else ''}.")
+        if refused:
+            self.message_user(
+                request,
+                "Not undone (not the learner's newest review): " + "; ".join(refused),
+                level=messages.WARNING,
+            )
+
 
 @admin.register(ReviewDay)
-class ReviewDayAdmin(admin.ModelAdmin):
-    """The log summed per day by database triggers: readable, never edited by hand (it would drift from the log)."""
+class ReviewDayAdmin(DeletedOnlyInCascadeMixin, admin.ModelAdmin):
+    """The log summed per day by database triggers: readable, never edited by hand (it would drift from the log).
+
+    `manage.py repair_review_summary` recomputes it from the log, should it ever be wrong.
+    """
 
     list_display = ("learner", "day", "deck", "reviews", "new_items", "memory_tests", "memory_passes", "duration_ms")
     list_filter = ("deck",)
@@ -83,7 +142,4 @@ class ReviewDayAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
         return False
