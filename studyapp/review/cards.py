@@ -1,16 +1,19 @@
 """What a card shows before and after answering, per item kind, and how a response is read and graded.
 
 Before answering only the question travels to the browser: prompts with cloze blanks hidden,
-choices without their correctness, events shuffled without their dates.
+choices without their correctness, events without their dates. Choices and events are named in
+the page by opaque keys of one showing (see `Showing`), never by database ids, and shown in the
+order of those keys: the browser holds neither the secret that makes them nor anything to sort by.
 """
 
 from __future__ import annotations
 
-import random
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.crypto import salted_hmac
 
 from studyapp.library.models import ItemKind
 from studyapp.review import grading
@@ -18,6 +21,7 @@ from studyapp.review.grading import Grade
 from studyapp.review.models import Rating, ReviewState
 
 SELF_RATED_KINDS = frozenset({ItemKind.BASIC, ItemKind.REVERSED})
+_KEY_SALT = "studyapp.review.cards.showing-key"
 
 
 class BadResponse(ValueError):
@@ -25,13 +29,37 @@ class BadResponse(ValueError):
 
 
 @dataclass(frozen=True)
+class Showing:
+    """One showing of a card, named by its submission id (the card token's `u`).
+
+    Each choice or event gets a key that is an HMAC of the showing and its id under the site's
+    secret: the same for every render of this showing, different for the next, and impossible for
+    the browser to compute or to invert. Sorting by key is the shuffle, so there is no seed to re-run.
+    """
+
+    client_uuid: uuid.UUID
+
+    def key(self, kind: str, pk: int) -> str:
+        return salted_hmac(_KEY_SALT, f"{self.client_uuid.hex}:{kind}:{pk}", algorithm="sha256").hexdigest()[:16]
+
+    def keyed(self, kind: str, rows) -> list[tuple[str, Any]]:
+        """(key, row) pairs in key order: the order the learner sees."""
+        return sorted(((self.key(kind, row.pk), row) for row in rows), key=lambda pair: pair[0])
+
+
+@dataclass(frozen=True)
 class Question:
     kind: str
     prompt: str  # Markdown, with a cloze blank hidden
     reversed: bool
-    choices: list[tuple[int, str]]
+    choices: list[tuple[str, str]]  # (key, text) in the order shown
     several_correct: bool
-    events: list[tuple[int, str]]
+    events: list[tuple[str, str]]  # (key, text) in the order shown, never the true order
+
+    @property
+    def types_answer(self) -> bool:
+        """Whether the answer is typed into a text box, where plain letter keys can't be shortcuts."""
+        return self.kind in {ItemKind.TYPED, ItemKind.CLOZE, ItemKind.NUMBER}
 
 
 def reversed_direction(state: ReviewState) -> bool:
@@ -39,61 +67,59 @@ def reversed_direction(state: ReviewState) -> bool:
     return state.item.kind == ItemKind.REVERSED and state.reps % 2 == 1
 
 
-def question(state: ReviewState, *, reversed: bool, seed: str) -> Question:
+def question(state: ReviewState, showing: Showing) -> Question:
     item = state.item
+    reversed = reversed_direction(state)
     prompt = item.answer if reversed else item.prompt
     if item.kind == ItemKind.CLOZE:
         prompt = item.prompt.replace("{{" + (item.cloze_blank or "") + "}}", "[…]", 1)
-    choices, several, events, true_order = [], False, [], []
+    choices, several, events = [], False, []
     if item.kind == ItemKind.MULTIPLE_CHOICE:
         rows = list(item.choices.all())
-        choices = [(c.pk, c.text) for c in rows]
+        choices = [(key, choice.text) for key, choice in showing.keyed("choice", rows)]
         # Whether to offer checkboxes or radio buttons; Moodle says "select one or more" too.
-        several = sum(c.is_correct for c in rows) > 1
+        several = sum(choice.is_correct for choice in rows) > 1
     elif item.kind == ItemKind.CHRONOLOGY:
         rows = list(item.events.all())
-        events = [(e.pk, e.text) for e in rows]
-        true_order = [e.pk for e in rows]
-    # Choices and events are shuffled by the card token, so a re-render of the same token keeps the
-    # same order; a shuffle of events that happens to give the right order is shuffled again.
-    rng = random.Random(seed)  # noqa: S311 - not security related
-    # Authors tend to write the right choice first; never let its position give it away.
-    rng.shuffle(choices)
-    for _ in range(10):
-        rng.shuffle(events)
-        if len(events) < 2 or [event_id for event_id, _ in events] != true_order:
-            break
+        keyed = showing.keyed("event", rows)
+        if [event.pk for _, event in keyed] == [event.pk for event in sorted(rows, key=lambda e: e.sort_key)]:
+            keyed = keyed[1:] + keyed[:1]  # shown already in order would make the card trivial
+        events = [(key, event.text) for key, event in keyed]
     return Question(item.kind, prompt, reversed, choices, several, events)
 
 
-def read_response(state: ReviewState, data: QueryDict) -> tuple[str, Any]:
-    """The response as text for the log, and as the grader takes it."""
+def read_response(state: ReviewState, showing: Showing, data: QueryDict) -> tuple[str, Any]:
+    """The response as text for the log, and as the grader takes it (choice and event ids, or text).
+
+    Keys that are not this showing's are refused like a missing answer: they can only be forged
+    or come from another showing of the card.
+    """
     kind = state.item.kind
     if kind == ItemKind.MULTIPLE_CHOICE:
-        try:
-            selected = [int(value) for value in data.getlist("choice")]
-        except ValueError:
-            raise BadResponse("Pick one of the choices.") from None
-        if not selected:
+        by_key = dict(showing.keyed("choice", state.item.choices.all()))
+        picked = data.getlist("choice")
+        if not picked:
             raise BadResponse("Pick at least one choice.")
-        texts = {c.pk: c.text for c in state.item.choices.all()}
-        return "; ".join(texts.get(pk, "?") for pk in selected), selected
+        if any(key not in by_key for key in picked):
+            raise BadResponse("Pick one of the choices shown.")
+        chosen = [by_key[key] for key in dict.fromkeys(picked)]
+        return "; ".join(choice.text for choice in chosen), [choice.pk for choice in chosen]
     if kind == ItemKind.CHRONOLOGY:
-        events = {e.pk: e.text for e in state.item.events.all()}
+        keyed = showing.keyed("event", state.item.events.all())
         positions = {}
-        for event_id in events:
+        for key, event in keyed:
             try:
-                positions[event_id] = int(data.get(f"position-{event_id}", ""))
+                positions[event] = int(data.get(f"position-{key}", ""))
             except ValueError:
                 raise BadResponse("Give every event a position.") from None
-        if sorted(positions.values()) != list(range(1, len(events) + 1)):
-            raise BadResponse(f"Give each event a different position from 1 to {len(events)}.")
+        if sorted(positions.values()) != list(range(1, len(keyed) + 1)):
+            raise BadResponse(f"Give each event a different position from 1 to {len(keyed)}.")
         order = sorted(positions, key=positions.__getitem__)
-        return " → ".join(events[pk] for pk in order), order
+        return " → ".join(event.text for event in order), [event.pk for event in order]
     text = data.get("response", "").strip()
     if kind == ItemKind.TRUE_FALSE and not text:
         raise BadResponse("Choose True or False.")
-    return text[:500], text
+    return text[:500], text[:500]
 
 
 def grade(state: ReviewState, response: Any) -> Grade | None:

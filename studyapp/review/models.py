@@ -195,6 +195,10 @@ class ReviewState(models.Model):
     buried_until = models.DateTimeField(null=True, blank=True)
     # Bumped on every change: a card rendered at version N can be answered only while it is still N.
     version = models.PositiveIntegerField(default=0)
+    # The answer graded and shown but not yet rated ({"uuid", "response", "text", "correct"}): the
+    # rating takes correctness from here, never from the browser, and a reload shows this feedback
+    # again instead of a fresh question. Cleared when the card is rated, suspended, buried or undone.
+    pending_answer = models.JSONField(null=True, blank=True, editable=False)
 
     objects = ReviewStateQuerySet.as_manager()
 

@@ -127,7 +127,10 @@ def snapshot(state: ReviewState) -> dict[str, Any]:
 
 
 def restore(state: ReviewState, data: dict[str, Any]) -> None:
+    """Set the row's scheduling fields from a snapshot; fields the snapshot lacks (older than the field) are kept."""
     for field in SNAPSHOT_FIELDS:
+        if field not in data:
+            continue
         value = data[field]
         if field in {"due", "last_review", "first_review", "buried_until"} and value is not None:
             value = datetime.fromisoformat(value)

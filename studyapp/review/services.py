@@ -30,45 +30,24 @@ class BadToken(Exception):
 
 @dataclass(frozen=True)
 class CardToken:
-    """What a rendered card was: signed, so the server can trust it without reading the state again."""
+    """Which card was shown: a learner's review state at a version, and this showing's submission id.
+
+    Signed but readable by the browser, so it holds nothing else: the state is read again, inside
+    the transaction, whenever the card is answered or rated.
+    """
 
     state_id: int
     version: int
     client_uuid: uuid.UUID
-    reversed: bool
-    item_id: int
-    deck_id: int
-    passage_id: int | None
-    snapshot: dict[str, Any]  # the state's scheduling fields at `version`
-
-    def state(self, learner) -> ReviewState:
-        """The review state as it was shown; while its version is unchanged, it is the state now."""
-        state = ReviewState(
-            pk=self.state_id, learner=learner, item_id=self.item_id, deck_id=self.deck_id, version=self.version
-        )
-        scheduling.restore(state, self.snapshot)
-        return state
 
 
-def make_card_token(*, learner, state: ReviewState, reversed: bool = False) -> str:
-    """A one-time token for a rendered card: which state at which version (with its fields), and a fresh
-    submission id. It holds no answer: only scheduling numbers the learner may see anyway."""
+def make_card_token(*, learner, state: ReviewState, client_uuid: uuid.UUID | None = None) -> str:
+    """A one-time token for a rendered card. `client_uuid` carries a showing on to its feedback."""
     if state.learner_id != learner.pk:
         raise ValueError("A card token is only ever made for the learner's own review state, not another learner's.")
+    client_uuid = client_uuid or uuid.uuid4()
     return signing.dumps(
-        {
-            "l": learner.pk,
-            "s": state.pk,
-            "v": state.version,
-            "u": uuid.uuid4().hex,
-            "r": int(reversed),
-            "i": state.item_id,
-            "d": state.deck_id,
-            "p": state.item.passage_id,
-            "f": scheduling.snapshot(state),
-        },
-        salt=CARD_TOKEN_SALT,
-        compress=True,
+        {"l": learner.pk, "s": state.pk, "v": state.version, "u": client_uuid.hex}, salt=CARD_TOKEN_SALT
     )
 
 
@@ -77,18 +56,12 @@ def read_card_token(token: str, *, learner) -> CardToken:
         data = signing.loads(token, salt=CARD_TOKEN_SALT, max_age=CARD_TOKEN_MAX_AGE)
     except signing.BadSignature:
         raise BadToken("This card has expired or is not valid; reload the page.") from None
-    if data.get("l") != learner.pk:
+    if not isinstance(data, dict) or data.get("l") != learner.pk:
         raise BadToken("This card belongs to another learner.")
-    return CardToken(
-        state_id=data["s"],
-        version=data["v"],
-        client_uuid=uuid.UUID(data["u"]),
-        reversed=bool(data["r"]),
-        item_id=data["i"],
-        deck_id=data["d"],
-        passage_id=data["p"],
-        snapshot=data["f"],
-    )
+    try:
+        return CardToken(state_id=int(data["s"]), version=int(data["v"]), client_uuid=uuid.UUID(data["u"]))
+    except (KeyError, TypeError, ValueError):
+        raise BadToken("This card has expired or is not valid; reload the page.") from None
 
 
 def settings_for(learner) -> StudySettings:
@@ -146,40 +119,76 @@ class ReviewOutcome:
     became_leech: bool
 
 
+def record_answer(*, learner, card: CardToken, response: Any, text: str, correct: bool | None) -> int:
+    """Keep the graded answer of the card on screen with its state; return the state's new version.
+
+    Moving the version on spends the question's token, so the card can't be answered again once
+    its answer has been shown; the rating then reads correctness from here. `response` is what
+    the grader took (text, or choice/event ids), kept so the feedback can be shown again.
+    Raises StaleCard if the card changed since it was shown (or was answered already).
+    """
+    pending = {"uuid": card.client_uuid.hex, "response": response, "text": text[:2000], "correct": correct}
+    updated = ReviewState.objects.filter(pk=card.state_id, learner=learner, version=card.version).update(
+        pending_answer=pending, version=F("version") + 1
+    )
+    if not updated:
+        raise StaleCard("This card was already answered or changed elsewhere; here is the next one.")
+    return card.version + 1
+
+
 def record_review(
     *,
     learner,
-    token: str,
+    token: str | CardToken,
     rating: Rating,
     now: datetime,
     response: str = "",
     was_correct: bool | None = None,
     duration_ms: int | None = None,
 ) -> ReviewOutcome:
-    """Apply one rating to one card, exactly once: three writes, no read.
+    """Apply one rating to one card, exactly once.
 
-    The signed token carries the state as it was shown, at its version. The state is
-    updated only if that version is unchanged, so the token's copy is the current state
-    and concurrent writers can't both win; a card changed since (another tab, undo)
-    raises StaleCard and nothing is written. A replay of the same token hits the unique
-    (learner, client_uuid) constraint and returns the first result.
+    The state is read by (id, learner, version) inside the transaction, locked on PostgreSQL (SQLite's
+    IMMEDIATE transaction already serialises writers), so a card changed since it was shown (another
+    tab, undo) raises StaleCard and nothing is written. A replay of a recorded token returns the first
+    result. The response and its correctness come from the answer kept by `record_answer`; `response`
+    and `was_correct` are for server-side callers only (the demo history) and are ignored when the
+    card has a kept answer.
     """
-    card = read_card_token(token, learner=learner)
+    card = token if isinstance(token, CardToken) else read_card_token(token, learner=learner)
     try:
         with transaction.atomic():
             return _record_review(learner, card, Rating(rating), now, response, was_correct, duration_ms)
-    except IntegrityError:
+    except (IntegrityError, StaleCard):
+        # A replay (the version has moved on), or a race that the unique submission id refused.
         existing = ReviewLog.objects.filter(learner=learner, client_uuid=card.client_uuid).first()
         if existing is None:
-            # The item was deleted since the card was shown.
-            raise StaleCard("That item no longer exists; here is the next one.") from None
+            raise StaleCard("This card was already answered or changed elsewhere; here is the next one.") from None
         return ReviewOutcome(log=existing, replayed=True, became_leech=False)
 
 
+def _shown_state(learner, card: CardToken) -> ReviewState:
+    """The state as the card showed it, locked for this transaction; StaleCard if it has changed since."""
+    state = (
+        ReviewState.objects.select_for_update(of=("self",))
+        .annotate(passage_id=F("item__passage_id"))
+        .filter(pk=card.state_id, learner=learner, version=card.version)
+        .first()
+    )
+    if state is None:
+        raise StaleCard("This card was already answered or changed elsewhere; here is the next one.")
+    return state
+
+
 def _record_review(learner, card: CardToken, rating, now, response, was_correct, duration_ms) -> ReviewOutcome:
-    state = card.state(learner)
+    state = _shown_state(learner, card)
+    pending = state.pending_answer
+    if pending is not None:
+        if pending.get("uuid") != card.client_uuid.hex:
+            raise StaleCard("This card was answered elsewhere; here is the next one.")
+        response, was_correct = pending.get("text", ""), pending.get("correct")
     study_settings = settings_for(learner)
-    before = card.snapshot
+    before = scheduling.snapshot(state)
     shown_as = state.state
     new_card = scheduling.review(scheduling.scheduler_for(study_settings), state, rating, now, duration_ms)
     scheduling.apply_card(state, new_card)
@@ -195,12 +204,12 @@ def _record_review(learner, card: CardToken, rating, now, response, was_correct,
             became_leech = True
 
     day = study_settings.day_at(now)
-    buried = _bury_siblings(learner, state, passage_id=card.passage_id, until=day.end)
+    buried = _bury_siblings(learner, state, passage_id=state.passage_id, until=day.end)
 
     log = ReviewLog.objects.create(
         learner=learner,
         item_id=state.item_id,
-        deck_id=card.deck_id,
+        deck_id=state.deck_id,
         rating=rating,
         state=shown_as,
         reviewed_at=now,
@@ -225,9 +234,10 @@ def _tests_memory(before: dict[str, Any], day) -> bool:
 
 
 def _save_if_unchanged(state: ReviewState, *, expected_version: int) -> None:
+    """Write the rated state and clear its kept answer; the version check is the backstop where rows aren't locked."""
     fields = {f: getattr(state, f) for f in scheduling.SNAPSHOT_FIELDS}
-    updated = ReviewState.objects.filter(pk=state.pk, learner=state.learner, version=expected_version).update(
-        **fields, version=F("version") + 1
+    updated = ReviewState.objects.filter(pk=state.pk, learner_id=state.learner_id, version=expected_version).update(
+        **fields, pending_answer=None, version=F("version") + 1
     )
     if not updated:
         raise StaleCard("This card was already answered or changed elsewhere; here is the next one.")
@@ -276,16 +286,12 @@ def undo_last_review(*, learner, since: datetime | None = None) -> ReviewLog | N
         return None
     state = ReviewState.objects.select_for_update().get(learner=learner, item_id=log.item_id)
     current = scheduling.snapshot(state)
-    restored = {
-        field: current[field]
-        # A suspension or burial the learner made after this review stays: undo reverts the review only.
-        if field in _CHANGED_OUTSIDE_REVIEWS and current[field] != log.state_after[field]
-        else log.state_before[field]
-        for field in scheduling.SNAPSHOT_FIELDS
-    }
-    scheduling.restore(state, restored)
+    # A suspension or burial the learner made after this review stays: undo reverts the review only.
+    kept = {field for field in _CHANGED_OUTSIDE_REVIEWS if current[field] != log.state_after.get(field, current[field])}
+    # A field newer than the log's snapshot is missing from it and keeps its current value.
+    scheduling.restore(state, {field: value for field, value in log.state_before.items() if field not in kept})
     fields = {f: getattr(state, f) for f in scheduling.SNAPSHOT_FIELDS}
-    ReviewState.objects.filter(pk=state.pk).update(**fields, version=F("version") + 1)
+    ReviewState.objects.filter(pk=state.pk).update(**fields, pending_answer=None, version=F("version") + 1)
     if log.buried_siblings:
         ReviewState.objects.filter(pk__in=log.buried_siblings, learner=learner).update(
             buried_until=None, version=F("version") + 1
@@ -295,6 +301,7 @@ def undo_last_review(*, learner, since: datetime | None = None) -> ReviewLog | N
 
 
 def _change_state(learner, state_id: int, **changes) -> ReviewState:
+    """Change a learner's own state; any card of it on screen goes stale (the version moves on)."""
     with transaction.atomic():
         state = ReviewState.objects.select_for_update().get(pk=state_id, learner=learner)
         for field, value in changes.items():
@@ -305,7 +312,8 @@ def _change_state(learner, state_id: int, **changes) -> ReviewState:
 
 
 def suspend(*, learner, state_id: int) -> ReviewState:
-    return _change_state(learner, state_id, suspended=True)
+    # The card leaves the queue, so an answer shown but not rated is dropped with it.
+    return _change_state(learner, state_id, suspended=True, pending_answer=None)
 
 
 def unsuspend(*, learner, state_id: int) -> ReviewState:
@@ -316,7 +324,7 @@ def unsuspend(*, learner, state_id: int) -> ReviewState:
 def bury(*, learner, state_id: int, now: datetime) -> ReviewState:
     study_settings = settings_for(learner)
     day = study_settings.day_at(now)
-    return _change_state(learner, state_id, buried_until=day.end)
+    return _change_state(learner, state_id, buried_until=day.end, pending_answer=None)
 
 
 def set_flag(*, learner, state_id: int, flagged: bool) -> ReviewState:

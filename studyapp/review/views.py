@@ -5,6 +5,8 @@ Every view works as a plain form post and, for htmx requests, returns only the c
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -17,6 +19,7 @@ from studyapp.library import selectors as library_selectors
 from studyapp.library.models import Deck
 from studyapp.review import cards, scheduling, selectors, services
 from studyapp.review.forms import StudySettingsForm
+from studyapp.review.grading import Grade
 from studyapp.review.models import Rating, ReviewState
 
 
@@ -42,22 +45,75 @@ def add_deck(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 def _card_context(request: HtmxHttpRequest, deck: Deck | int, *, notice: str = "") -> dict:
-    """The next card's question (never its answer), with the counts. `deck` may be just its id:
-    the deck then comes with the next card, saving a query on the review round trip."""
+    """The next card: its question (never its answer), or the feedback of an answer shown but not yet rated.
+
+    `deck` may be just its id: the deck then comes with the next card, saving a query on the review round trip.
+    """
     now = timezone.now()
     study_settings = services.settings_for(request.user)
-    counts = selectors.queue_counts(request.user, study_settings, now, deck)
-    state = selectors.next_card(request.user, study_settings, now, counts, deck)
+    counts, state = selectors.study_queue(request.user, study_settings, now, deck)
     if not isinstance(deck, Deck):
         deck = state.deck if state is not None else get_object_or_404(Deck, pk=deck)
-    context = {"deck": deck, "counts": counts, "state": state, "notice": notice, "phase": "question"}
     if state is None:
-        context["next_due"] = selectors.next_due_at(request.user, now, deck)
-        return context
-    reversed_side = cards.reversed_direction(state)
-    token = services.make_card_token(learner=request.user, state=state, reversed=reversed_side)
-    context.update(token=token, question=cards.question(state, reversed=reversed_side, seed=token))
-    return context
+        return {
+            "deck": deck,
+            "counts": counts,
+            "state": None,
+            "notice": notice,
+            "phase": "question",
+            "next_due": selectors.next_due_at(request.user, now, deck),
+        }
+    if state.pending_answer is not None:
+        # Answered and not yet rated (a reload, another tab, a flag): the same feedback, not a fresh question.
+        return _feedback_context(request, deck, state, _regrade(state), notice=notice)
+    client_uuid = uuid.uuid4()
+    token = services.make_card_token(learner=request.user, state=state, client_uuid=client_uuid)
+    return _question_context(deck, counts, state, token, cards.Showing(client_uuid), notice=notice)
+
+
+def _question_context(deck: Deck, counts, state: ReviewState, token: str, showing: cards.Showing, *, notice="") -> dict:
+    return {
+        "deck": deck,
+        "counts": counts,
+        "state": state,
+        "notice": notice,
+        "phase": "question",
+        "token": token,
+        "question": cards.question(state, showing),
+    }
+
+
+def _regrade(state: ReviewState) -> Grade | None:
+    """The kept answer graded again (grading is pure), for showing its feedback once more."""
+    try:
+        return cards.grade(state, state.pending_answer.get("response", ""))
+    except cards.BadResponse:
+        return None  # the item was edited since so that the answer no longer fits it
+
+
+def _feedback_context(
+    request: HtmxHttpRequest, deck: Deck, state: ReviewState, result: Grade | None, *, notice: str = ""
+) -> dict:
+    """The answer beside the learner's, the explanation, the source sentence and the four ratings."""
+    pending = state.pending_answer
+    token = services.make_card_token(learner=request.user, state=state, client_uuid=uuid.UUID(pending["uuid"]))
+    now = timezone.now()
+    scheduler = scheduling.scheduler_for(services.settings_for(request.user), fuzz=False)
+    intervals = scheduling.preview_intervals(scheduler, state, now)
+    suggested = cards.suggested_rating(result)
+    passage = state.item.passage
+    return {
+        "deck": deck,
+        "phase": "feedback",
+        "state": state,
+        "notice": notice,
+        "token": token,
+        "reversed": cards.reversed_direction(state),
+        "result": result,
+        "response_text": pending.get("text", ""),
+        "paragraph": library_selectors.paragraph_of(passage) if passage else [],
+        "ratings": [(rating, scheduling.format_interval(intervals[rating]), rating == suggested) for rating in Rating],
+    }
 
 
 def _render_card(request: HtmxHttpRequest, context: dict, status: int = 200) -> HttpResponse:
@@ -84,49 +140,43 @@ def session(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return _render_card(request, _card_context(request, studied.deck))
 
 
-def _state_from_token(request: HtmxHttpRequest) -> tuple[ReviewState, services.CardToken]:
-    card = services.read_card_token(request.POST.get("token", ""), learner=request.user)
-    state = selectors.get_state_for_learner(request.user, card.state_id)
-    return state, card
-
-
 @require_POST
 @login_required
 def answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    """Grade the response and show the answer with the four ratings. Changes nothing."""
+    """Grade the response on the server, keep it with the card, and show the answer with the four ratings.
+
+    Nothing is scheduled yet; the question's token is spent, so the card can't be answered twice.
+    """
     studied = selectors.get_studied_deck(request.user, slug)
+    token = request.POST.get("token", "")
     try:
-        state, card = _state_from_token(request)
+        card = services.read_card_token(token, learner=request.user)
     except services.BadToken as error:
         return _render_card(request, _card_context(request, studied.deck, notice=str(error)))
+    state = selectors.get_card_state(request.user, card.state_id)
     if state.version != card.version:
+        answered_here = state.pending_answer is not None and state.pending_answer.get("uuid") == card.client_uuid.hex
+        if answered_here:  # a double click: the feedback already shown, once more
+            return _render_card(request, _feedback_context(request, studied.deck, state, _regrade(state)))
         return _render_card(request, _card_context(request, studied.deck, notice="That card was already answered."))
+    showing = cards.Showing(card.client_uuid)
     try:
-        response_text, response = cards.read_response(state, request.POST)
+        text, response = cards.read_response(state, showing, request.POST)
         result = cards.grade(state, response)
     except cards.BadResponse as error:
-        context = _card_context(request, studied.deck, notice=str(error))
-        return _render_card(request, context, status=422)
-
-    now = timezone.now()
-    scheduler = scheduling.scheduler_for(services.settings_for(request.user), fuzz=False)
-    intervals = scheduling.preview_intervals(scheduler, state, now)
-    suggested = cards.suggested_rating(result)
-    passage = state.item.passage
-    paragraph = library_selectors.paragraph_of(passage) if passage else []
-    context = {
-        "deck": studied.deck,
-        "phase": "feedback",
-        "state": state,
-        "token": request.POST["token"],
-        "reversed": card.reversed,
-        "result": result,
-        "response_text": response_text,
-        "paragraph": paragraph,
-        "ratings": [(rating, scheduling.format_interval(intervals[rating]), rating == suggested) for rating in Rating],
-        "started_at": request.POST.get("started_at", ""),
-    }
-    return _render_card(request, context)
+        # The same card, token and order again, so the learner can complete their answer.
+        counts = selectors.queue_counts(request.user, services.settings_for(request.user), timezone.now(), studied.deck)
+        context = _question_context(studied.deck, counts, state, token, showing, notice=str(error))
+        return _render_card(request, {**context, "notice_is_error": True}, status=422)
+    correct = result.correct if result is not None else None
+    try:
+        state.version = services.record_answer(
+            learner=request.user, card=card, response=response, text=text, correct=correct
+        )
+    except services.StaleCard as error:
+        return _render_card(request, _card_context(request, studied.deck, notice=str(error)))
+    state.pending_answer = {"uuid": card.client_uuid.hex, "response": response, "text": text, "correct": correct}
+    return _render_card(request, _feedback_context(request, studied.deck, state, result))
 
 
 def _duration_ms(request: HtmxHttpRequest) -> int | None:
@@ -142,31 +192,26 @@ def _duration_ms(request: HtmxHttpRequest) -> int | None:
 def rate(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Record the rating once, then show the next card.
 
-    The hot path of studying: the deck is taken from the signed card token rather than
-    looked up, and the review is written without reading the state first (see record_review).
+    The hot path of studying: the response and its correctness are the ones the answer step kept
+    on the server (the form carries only the token and the rating), and the deck of the next card
+    comes with the recorded review rather than from a lookup of the slug.
     """
     try:
         rating = Rating(int(request.POST.get("rating", "")))
     except ValueError:
         return HttpResponseBadRequest("Rate with 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
-    token = request.POST.get("token", "")
     notice = ""
     try:
-        deck: Deck | int = services.read_card_token(token, learner=request.user).deck_id
+        card = services.read_card_token(request.POST.get("token", ""), learner=request.user)
         outcome = services.record_review(
-            learner=request.user,
-            token=token,
-            rating=rating,
-            now=timezone.now(),
-            response=request.POST.get("response", ""),
-            was_correct={"1": True, "0": False}.get(request.POST.get("correct")),
-            duration_ms=_duration_ms(request),
+            learner=request.user, token=card, rating=rating, now=timezone.now(), duration_ms=_duration_ms(request)
         )
     except services.BadToken as error:
         deck, notice = selectors.get_studied_deck(request.user, slug).deck, str(error)
     except services.StaleCard as error:
-        notice = str(error)
+        deck, notice = selectors.get_studied_deck(request.user, slug).deck, str(error)
     else:
+        deck = outcome.log.deck_id
         if outcome.became_leech:
             notice = "That item has lapsed too often: it is now a leech and suspended. Rewrite or unsuspend it later."
     return _next_card_response(request, slug, deck, notice, level=messages.WARNING)
@@ -190,9 +235,10 @@ def card_action(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     studied = selectors.get_studied_deck(request.user, slug)
     action = request.POST.get("action")
     try:
-        state, _card = _state_from_token(request)
+        card = services.read_card_token(request.POST.get("token", ""), learner=request.user)
     except services.BadToken as error:
         return _render_card(request, _card_context(request, studied.deck, notice=str(error)))
+    state = selectors.get_state_for_learner(request.user, card.state_id)
     if action == "suspend":
         services.suspend(learner=request.user, state_id=state.pk)
         notice = "Suspended. Find it under Suspended items."

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from studyapp.library.models import ItemKind
 from studyapp.review import services
 from studyapp.review.models import CardState, Rating, ReviewLog, StudiedDeck
 from tests.factories import ItemFactory
@@ -143,6 +144,50 @@ def test_the_item_history_of_an_item_not_yet_reviewed_does_not_show_its_answer(c
 
     assert "Who led the Left Opposition?" in html
     assert "Bronstein" not in html
+
+
+def test_the_item_history_of_a_cloze_not_yet_reviewed_shows_neither_its_blank_nor_its_source_sentence(
+    client, student_a, deck
+):
+    sentence = deck.source.passages.get(index=0)
+    blanked = sentence.text.split()[1]
+    item = ItemFactory(
+        deck=deck,
+        kind=ItemKind.CLOZE,
+        passage=sentence,
+        prompt=sentence.text.replace(blanked, "{{" + blanked + "}}", 1),
+        answer="",
+    )
+    study(student_a, deck)
+    client.force_login(student_a)
+
+    html = client.get(reverse("progress:item", args=[item.pk])).content.decode()
+
+    assert "[…]" in html
+    assert blanked not in html
+    assert sentence.text not in html
+    assert "Read it in the source" not in html
+    assert "after your first review" in html
+
+
+def test_the_item_history_shows_the_source_sentence_once_the_item_is_reviewed(client, student_a, deck):
+    sentence = deck.source.passages.get(index=0)
+    blanked = sentence.text.split()[1]
+    item = ItemFactory(
+        deck=deck,
+        kind=ItemKind.CLOZE,
+        passage=sentence,
+        prompt=sentence.text.replace(blanked, "{{" + blanked + "}}", 1),
+        answer="",
+    )
+    [state] = [s for s in study(student_a, deck) if s.item_id == item.pk]
+    answer(student_a, state, Rating.GOOD, now=timezone.now())
+    client.force_login(student_a)
+
+    html = client.get(reverse("progress:item", args=[item.pk])).content.decode()
+
+    assert sentence.text in html
+    assert "Read it in the source" in html
 
 
 # --- the exam date ------------------------------------------------------------------------------------

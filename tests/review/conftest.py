@@ -55,10 +55,10 @@ def configure(learner, **fields) -> StudySettings:
     return study_settings
 
 
-def token_for(learner, state: ReviewState, *, reversed: bool = False) -> str:
+def token_for(learner, state: ReviewState) -> str:
     """A token for the state as it is in the database now (as the session page would render it)."""
     state.refresh_from_db()
-    return services.make_card_token(learner=learner, state=state, reversed=reversed)
+    return services.make_card_token(learner=learner, state=state)
 
 
 def answer(learner, state: ReviewState, rating: int, *, now: datetime, **kwargs) -> services.ReviewOutcome:

@@ -30,9 +30,8 @@ def counts_of(learner, now=NOW, deck=None) -> selectors.QueueCounts:
 
 
 def next_of(learner, now=NOW, deck=None) -> ReviewState | None:
-    study_settings = services.settings_for(learner)
-    counts = selectors.queue_counts(learner, study_settings, now, deck)
-    return selectors.next_card(learner, study_settings, now, counts, deck)
+    _counts, state = selectors.study_queue(learner, services.settings_for(learner), now, deck)
+    return state
 
 
 def served_in_order(learner, now=NOW, deck=None) -> list[int]:
@@ -307,17 +306,28 @@ def test_next_due_at_ignores_another_learners_items(student_a, student_b, deck):
 # --- cost --------------------------------------------------------------------------------------------------
 
 
-def test_queue_counts_and_next_card_take_one_query_each(student_a, mixed_queue, deck, django_assert_num_queries):
+def test_the_study_queue_takes_one_query_for_the_counts_and_the_cards_id_then_one_for_the_card(
+    student_a, mixed_queue, deck, django_assert_num_queries
+):
     study_settings = services.settings_for(student_a)
 
-    with django_assert_num_queries(1):
-        counts = selectors.queue_counts(student_a, study_settings, NOW, deck)
-    with django_assert_num_queries(1):
-        state = selectors.next_card(student_a, study_settings, NOW, counts, deck)
-    # The card comes with its item and passage (the question and the feedback need them).
+    # 1. the counts and the next card's id; 2. the card with its item, passage and deck
+    with django_assert_num_queries(2):
+        counts, state = selectors.study_queue(student_a, study_settings, NOW, deck)
     with django_assert_num_queries(0):
         assert state.item.prompt
         assert state.item.passage is None
+        assert state.deck == deck
+    assert counts == counts_of(student_a, deck=deck)
+    assert state.pk == mixed_queue["learning_due"].pk
+
+
+def test_the_study_queue_serves_what_next_card_serves_for_its_counts(student_a, mixed_queue):
+    study_settings = services.settings_for(student_a)
+
+    for now in (NOW, NOW + timedelta(days=1), NOW - timedelta(days=40), NOW + timedelta(minutes=40)):
+        counts, state = selectors.study_queue(student_a, study_settings, now)
+        assert state == selectors.next_card(student_a, study_settings, now, counts)
 
 
 def test_queue_counts_stay_one_query_for_every_queue(student_a, mixed_queue, django_assert_num_queries):
@@ -325,6 +335,6 @@ def test_queue_counts_stay_one_query_for_every_queue(student_a, mixed_queue, dja
 
     for now in (NOW, NOW + timedelta(days=1), NOW - timedelta(days=40)):
         with django_assert_num_queries(1):
-            counts = selectors.queue_counts(student_a, study_settings, now)
-        with django_assert_num_queries(1):
-            selectors.next_card(student_a, study_settings, now, counts)
+            selectors.queue_counts(student_a, study_settings, now)
+        with django_assert_num_queries(2):
+            selectors.study_queue(student_a, study_settings, now)

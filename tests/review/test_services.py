@@ -319,19 +319,59 @@ def test_an_expired_token_is_refused(student_a, deck, monkeypatch):
         services.read_card_token(token, learner=student_a)
 
 
-def test_a_token_carries_ids_the_shown_state_and_a_fresh_submission_id(student_a, deck):
+def test_a_token_carries_only_the_learner_the_state_its_version_and_a_fresh_submission_id(student_a, deck):
     make_items(deck, 1)
     [state] = study(student_a, deck)
 
     first = signing.loads(token_for(student_a, state), salt=services.CARD_TOKEN_SALT)
     second = signing.loads(token_for(student_a, state), salt=services.CARD_TOKEN_SALT)
 
-    assert set(first) == {"l", "s", "v", "u", "r", "i", "d", "p", "f"}
+    assert set(first) == {"l", "s", "v", "u"}
     assert (first["l"], first["s"], first["v"]) == (student_a.pk, state.pk, 0)
-    assert (first["i"], first["d"]) == (state.item_id, deck.pk)
-    assert first["f"] == scheduling.snapshot(state)
     assert first["u"] != second["u"]
     assert uuid.UUID(first["u"])
+
+
+def test_a_token_from_before_this_format_is_still_read_by_its_identity(student_a, deck):
+    """Cards on screen during a deploy carried the shown state's fields too; they are ignored, not trusted."""
+    make_items(deck, 1)
+    [state] = study(student_a, deck)
+    old = {"l": student_a.pk, "s": state.pk, "v": 0, "u": uuid.uuid4().hex, "r": 0, "i": 1, "d": 1, "p": None}
+    old["f"] = {"state": "review", "stability": 999.0}  # a forged snapshot would once have been believed
+    token = signing.dumps(old, salt=services.CARD_TOKEN_SALT, compress=True)
+
+    services.record_review(learner=student_a, token=token, rating=Rating.GOOD, now=NOW)
+
+    log = ReviewLog.objects.get()
+    assert log.state_before["state"] == CardState.NEW
+    assert log.state_before["stability"] is None
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"l": 1}, {"s": 1, "v": 0}, ["l", 1], "text", {"l": None, "s": "x", "v": 0, "u": "not-a-uuid"}],
+    ids=["learner-only", "no-learner", "a-list", "a-string", "bad-values"],
+)
+def test_a_signed_token_of_the_wrong_shape_is_refused_not_a_server_error(student_a, deck, payload):
+    if isinstance(payload, dict) and payload.get("l") == 1:
+        payload = {**payload, "l": student_a.pk}
+    token = signing.dumps(payload, salt=services.CARD_TOKEN_SALT)
+
+    with pytest.raises(services.BadToken):
+        services.read_card_token(token, learner=student_a)
+
+
+def test_the_state_is_read_from_the_database_not_from_the_token(student_a, deck):
+    make_items(deck, 1)
+    [state] = study(student_a, deck)
+    token = token_for(student_a, state)
+    # Changed behind the token's back without a version bump (an admin's SQL, a data fix).
+    ReviewState.objects.filter(pk=state.pk).update(lapses=5)
+
+    services.record_review(learner=student_a, token=token, rating=Rating.GOOD, now=NOW)
+
+    assert ReviewLog.objects.get().state_before["lapses"] == 5
+    assert snapshot_of(state)["lapses"] == 5
 
 
 # --- burying siblings -------------------------------------------------------------------------------------

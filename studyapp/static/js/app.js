@@ -16,29 +16,37 @@
 
   // --- The study card --------------------------------------------------------------------------
   var shownAt = Date.now();
+  // Alt+letter works even in a text box, where the plain letter is typed (e.code: the key, whatever the layout types).
+  var ALT_ACTIONS = { KeyU: "undo", KeyS: "suspend", KeyB: "bury" };
+  var LETTER_ACTIONS = { u: "undo", s: "suspend", b: "bury" };
 
   function studyCard() {
     return document.getElementById("study-card");
   }
 
   function focusCard(card) {
-    var target = card.querySelector("[autofocus]");
+    var target = card.querySelector("[data-reorder] .event[tabindex='0']") || card.querySelector("[autofocus]");
     if (target) target.focus();
   }
 
-  // Chronology: add "move up/down" buttons that renumber the position selects (the no-JS fallback).
+  // Chronology: the keyboard and the arrow buttons reorder the events; the position selects (the no-JS
+  // fallback, hidden here) follow. One event is in the Tab order at a time; ↑/↓ pick, Alt+↑/↓ move.
   function enhanceOrdering(root) {
     root.querySelectorAll("[data-reorder]").forEach(function (list) {
       if (list.dataset.enhanced) return;
       list.dataset.enhanced = "1";
-      list.querySelectorAll(".event").forEach(function (event) {
+      var hint = document.getElementById(list.getAttribute("aria-describedby"));
+      if (hint && hint.dataset.hintEnhanced) hint.textContent = hint.dataset.hintEnhanced;
+      list.querySelectorAll(".event").forEach(function (event, index) {
         var label = event.querySelector(".event-position");
         if (label) label.hidden = true;
+        event.tabIndex = index === 0 ? 0 : -1;
         var moves = document.createElement("span");
         moves.className = "event-moves";
         [["up", "↑", "Move earlier"], ["down", "↓", "Move later"]].forEach(function (spec) {
           var button = document.createElement("button");
           button.type = "button";
+          button.tabIndex = -1; // the keyboard moves the event itself; the buttons are for pointers
           button.dataset.move = spec[0];
           button.textContent = spec[1];
           button.setAttribute("aria-label", spec[2] + ": " + event.querySelector(".event-text").textContent);
@@ -48,28 +56,62 @@
       });
       list.addEventListener("click", function (e) {
         var button = e.target.closest("[data-move]");
-        if (!button) return;
-        var item = button.closest(".event");
-        if (button.dataset.move === "up" && item.previousElementSibling) {
-          list.insertBefore(item, item.previousElementSibling);
-        } else if (button.dataset.move === "down" && item.nextElementSibling) {
-          list.insertBefore(item.nextElementSibling, item);
+        if (button) move(list, button.closest(".event"), button.dataset.move === "up" ? -1 : 1);
+      });
+      list.addEventListener("focusin", function (e) {
+        var event = e.target.closest(".event");
+        if (event) makeCurrent(list, event);
+      });
+      list.addEventListener("keydown", function (e) {
+        var event = e.target.closest(".event");
+        if (!event || (e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
+        var direction = e.key === "ArrowUp" ? -1 : 1;
+        if (e.altKey) {
+          move(list, event, direction);
+        } else {
+          var next = direction < 0 ? event.previousElementSibling : event.nextElementSibling;
+          if (next) next.focus();
         }
-        renumber(list);
-        button.focus();
+        e.preventDefault();
+        e.stopPropagation();
       });
     });
   }
 
-  function renumber(list) {
-    list.querySelectorAll(".event").forEach(function (event, index) {
-      var select = event.querySelector("select");
+  function makeCurrent(list, current) {
+    list.querySelectorAll(".event").forEach(function (event) {
+      event.tabIndex = event === current ? 0 : -1;
+    });
+  }
+
+  function move(list, event, direction) {
+    if (direction < 0 && event.previousElementSibling) {
+      list.insertBefore(event, event.previousElementSibling);
+    } else if (direction > 0 && event.nextElementSibling) {
+      list.insertBefore(event.nextElementSibling, event);
+    }
+    var events = Array.prototype.slice.call(list.querySelectorAll(".event"));
+    events.forEach(function (item, index) {
+      var select = item.querySelector("select");
       if (select) select.value = String(index + 1);
     });
+    list.dataset.moved = "1";
+    say(list, "“" + event.querySelector(".event-text").textContent + "” is now " + (events.indexOf(event) + 1) + " of " + events.length + ".");
+    makeCurrent(list, event);
+    event.focus();
+  }
+
+  function say(list, text) {
+    var status = list.parentNode.querySelector("[data-order-status]");
+    if (status) status.textContent = text;
   }
 
   function isTyping(target) {
     return target && (target.tagName === "INPUT" && target.type === "text" || target.tagName === "TEXTAREA" || target.tagName === "SELECT");
+  }
+
+  function isAnswerButton(target) {
+    return target && target.tagName === "BUTTON" && target.hasAttribute("data-choice-key");
   }
 
   function click(card, selector) {
@@ -81,35 +123,57 @@
     return false;
   }
 
+  function submitQuestion(card) {
+    var form = card.querySelector(".card-form");
+    if (!form) return false;
+    var list = form.querySelector("[data-reorder]");
+    if (list && !list.dataset.moved) {
+      // The events are never shown in their true order, so checking before moving one can only be a slip.
+      say(list, "Move the events into order first: Alt+↑ and Alt+↓ move the event you are on.");
+      return true;
+    }
+    form.requestSubmit();
+    return true;
+  }
+
   document.addEventListener("keydown", function (e) {
     var card = studyCard();
-    if (!card || e.ctrlKey || e.metaKey || e.altKey) return;
-    var phase = card.dataset.phase;
-    var typing = isTyping(e.target);
-    if (typing && e.key !== "Enter") return;
+    if (!card || e.ctrlKey || e.metaKey) return;
     var handled = false;
-    if (phase === "feedback") {
+    if (e.altKey) {
+      if (ALT_ACTIONS[e.code]) handled = click(card, '[data-key="' + ALT_ACTIONS[e.code] + '"]');
+      if (handled) e.preventDefault();
+      return;
+    }
+    if (isTyping(e.target)) {
+      // Enter submits the text box's form by itself; Escape leaves the box so the letter keys work.
+      if (e.key === "Escape") {
+        var article = card.querySelector(".study-card");
+        if (article) article.focus();
+        e.preventDefault();
+      }
+      return;
+    }
+    if (card.dataset.phase === "feedback") {
       if (/^[1-4]$/.test(e.key)) handled = click(card, '[data-rating-key="' + e.key + '"]');
       else if ((e.key === " " || e.key === "Enter") && !e.target.closest("button")) handled = click(card, ".rating.suggested");
-    } else {
-      if (/^[1-9]$/.test(e.key)) {
-        handled = click(card, '[data-choice-key="' + e.key + '"]');
-      } else if (e.key === " " && !e.target.closest("button")) {
-        handled = click(card, '[data-key="show"]');
-      } else if (e.key === "Enter" && !e.target.closest("button") && !typing) {
-        var form = card.querySelector(".card-form");
-        if (form) {
-          form.requestSubmit();
-          handled = true;
-        }
-      }
+    } else if (/^[1-9]$/.test(e.key)) {
+      handled = click(card, '[data-choice-key="' + e.key + '"]');
+    } else if (e.key === "t" || e.key === "f") {
+      handled = click(card, '[data-letter-key="' + e.key + '"]');
+    } else if (e.key === " ") {
+      // Space shows a flip card's answer and never answers for the learner (a focused True button).
+      if (isAnswerButton(e.target)) handled = true;
+      else if (!e.target.closest("button")) handled = click(card, '[data-key="show"]');
+    } else if (e.key === "Enter" && !e.target.closest("button")) {
+      handled = submitQuestion(card);
     }
-    if (!handled && !typing) {
-      if (e.key === "u") handled = click(card, '[data-key="undo"]');
-      else if (e.key === "s") handled = click(card, '[data-key="suspend"]');
-      else if (e.key === "b") handled = click(card, '[data-key="bury"]');
-    }
+    if (!handled && LETTER_ACTIONS[e.key]) handled = click(card, '[data-key="' + LETTER_ACTIONS[e.key] + '"]');
     if (handled) e.preventDefault();
+  });
+  // A button activates on Space's keyup: stop that too on the True/False buttons.
+  document.addEventListener("keyup", function (e) {
+    if (e.key === " " && isAnswerButton(e.target) && studyCard()) e.preventDefault();
   });
 
   // Time spent on the card, sent with the rating.
