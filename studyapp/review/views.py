@@ -6,11 +6,13 @@ Every view works as a plain form post and, for htmx requests, returns only the c
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -42,6 +44,20 @@ def add_deck(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     services.study_deck(learner=request.user, deck=deck, now=timezone.now())
     messages.success(request, f"“{deck}” is in your studies.")
     return redirect("review:session", slug=deck.slug)
+
+
+@dataclass(frozen=True)
+class SessionUrls:
+    """Where the card's forms post: the deck's daily queue here; another kind of session can bring its own."""
+
+    answer: str
+    rate: str
+    undo: str
+    card_action: str
+
+    @classmethod
+    def of_deck(cls, deck: Deck) -> SessionUrls:
+        return cls(**{name: reverse(f"review:{name}", args=[deck.slug]) for name in cls.__dataclass_fields__})
 
 
 def _card_context(request: HtmxHttpRequest, deck: Deck | int, *, notice: str = "") -> dict:
@@ -118,6 +134,7 @@ def _feedback_context(
 
 def _render_card(request: HtmxHttpRequest, context: dict, status: int = 200) -> HttpResponse:
     template = "review/session.html#card" if request.htmx else "review/session.html"
+    context.setdefault("urls", SessionUrls.of_deck(context["deck"]))
     return render(request, template, context, status=status)
 
 
