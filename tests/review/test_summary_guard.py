@@ -166,7 +166,9 @@ def test_the_check_expects_nothing_of_a_database_without_tables():
 # --- A table rebuild, as an ordinary migration does it -------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)  # SQLite's schema editor can't run inside the test's transaction
+# SQLite's schema editor can't run inside the test's transaction. serialized_rollback keeps the groups
+# of the data migration for the next flushing test, as in test_concurrency.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(not ON_SQLITE, reason="SQLite rebuilds the table; PostgreSQL alters it in place")
 def test_on_sqlite_a_table_rebuild_drops_the_triggers_the_check_says_so_and_the_repair_restores_exact_sums(
     student_a, deck
@@ -198,7 +200,7 @@ def test_on_sqlite_a_table_rebuild_drops_the_triggers_the_check_says_so_and_the_
     assert [day["reviews"] for day in review_days()] == [2, 2]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(ON_SQLITE, reason="PostgreSQL alters the table in place; SQLite rebuilds it")
 def test_on_postgresql_the_same_migration_keeps_the_triggers_and_the_sums(student_a, deck):
     make_items(deck, 2, passage_index=None)
