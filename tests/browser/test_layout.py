@@ -1,0 +1,73 @@
+"""Nothing scrolls sideways: the study page and the progress pages fit a 390 px phone, and the class report's
+items table fits its box on a 1280 px desktop (long prompts wrap instead)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from studyapp.review.models import ReviewState
+from tests.browser.conftest import log_in, screenshot
+
+# serialized_rollback keeps the groups made by the data migration across these flushing tests.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+DECK = "left-opposition-1927"
+PAGE_WIDTH = "document.documentElement.scrollWidth"
+# A box's content width against its visible width: more means it scrolls inside.
+OVERFLOW = "box => ({scroll: box.scrollWidth, client: box.clientWidth})"
+
+
+@pytest.fixture
+def demo_with_history(settings):
+    """The demo content with ada's simulated two months of reviews (she studies the demo deck)."""
+    settings.DEBUG = True
+    call_command("load_demo", quiet_logins=True)
+
+
+def widths(page, live_server, paths: list[str]) -> dict[str, int]:
+    measured = {}
+    for path in paths:
+        page.goto(f"{live_server.url}{path}")
+        measured[path] = page.evaluate(PAGE_WIDTH)
+    return measured
+
+
+def test_the_study_and_progress_pages_fit_a_phone(page, live_server, demo_with_history):
+    item_id = ReviewState.objects.filter(learner__username="ada", reps__gt=0).values_list("item_id", flat=True)[0]
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, "ada", "ada-studies-1927")
+
+    measured = widths(
+        page, live_server, ["/study/", "/progress/", f"/progress/decks/{DECK}/", f"/progress/items/{item_id}/"]
+    )
+
+    too_wide = {path: width for path, width in measured.items() if width > PHONE["width"]}
+    assert too_wide == {}, f"wider than the phone: {measured}"
+    page.goto(f"{live_server.url}/study/")
+    study_button = page.locator(".study-table").get_by_role("link", name="Study", exact=True).bounding_box()
+    assert study_button["x"] + study_button["width"] <= PHONE["width"]  # on the screen, not beyond its edge
+    screenshot(page, "study-home-phone")
+
+
+def test_the_class_report_fits_its_box_on_a_desktop_and_the_page_fits_a_phone(page, live_server, demo_with_history):
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, "irene", "irene-teaches-1927")
+
+    page.goto(f"{live_server.url}/progress/decks/{DECK}/students/")
+
+    items_box = page.locator("section[aria-labelledby='items-heading'] .table-scroll")
+    students_box = page.locator("section[aria-labelledby='students-heading'] .table-scroll")
+    items, students = items_box.evaluate(OVERFLOW), students_box.evaluate(OVERFLOW)
+    assert items["scroll"] <= items["client"], f"the items table scrolls inside its box: {items}"
+    assert students["scroll"] <= students["client"], f"the students table scrolls inside its box: {students}"
+    assert page.evaluate(PAGE_WIDTH) <= DESKTOP["width"]
+    page.locator("#items-heading").scroll_into_view_if_needed()
+    screenshot(page, "class-report-items-desktop")
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    # On a phone the wide tables may scroll inside their boxes, but the page itself must not.
+    assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
