@@ -5,13 +5,17 @@ Loading the history takes several seconds, so each test checks several facts abo
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from studyapp.accounts.models import User
+from studyapp.demo.history import simulate_history
+from studyapp.demo.management.commands.load_demo import DEMO_DECK_SLUG, DEMO_HISTORY_DAYS
+from studyapp.library.models import Deck
+from studyapp.review import selectors, services
 from studyapp.review.models import CardState, ReviewLog, ReviewState
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +53,39 @@ def test_loading_the_demo_again_adds_no_history(ada):
     call_command("load_demo", quiet_logins=True)
 
     assert ReviewLog.objects.count() == before
+
+
+def queue_of(learner, at: datetime) -> selectors.QueueCounts:
+    deck = Deck.objects.get(slug=DEMO_DECK_SLUG)
+    return selectors.queue_counts(learner, services.settings_for(learner), at, deck)
+
+
+def test_the_demo_student_finds_a_few_dozen_reviews_and_new_items_waiting(ada):
+    counts = queue_of(ada, timezone.now())
+
+    # Like a real learner caught mid-course: she stopped a few days ago, and hasn't learnt every item yet.
+    assert 20 <= counts.review <= 40
+    assert counts.new > 0
+
+
+@pytest.fixture
+def ada_without_history(settings):
+    settings.DEBUG = True
+    call_command("load_demo", quiet_logins=True, skip_history=True)
+    return User.objects.get(username="ada")
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute"),
+    [(0, 36), (3, 59), (4, 0), (21, 30)],  # her day starts at 04:00 (UTC, her time zone)
+)
+def test_the_demo_student_finds_work_waiting_whatever_the_hour_make_run_starts(ada_without_history, hour, minute):
+    until = datetime(2026, 3, 10, hour, minute, tzinfo=UTC)  # `make run` loads the demo with until=now
+    deck = Deck.objects.get(slug=DEMO_DECK_SLUG)
+
+    history = simulate_history(learner=ada_without_history, deck=deck, days=DEMO_HISTORY_DAYS, until=until)
+    counts = queue_of(ada_without_history, until)
+
+    assert history.reviews > 500
+    assert 20 <= counts.review <= 40
+    assert counts.new > 0
