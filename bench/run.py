@@ -92,7 +92,7 @@ class SizeResult:
         return [review.rps / floor.rps for floor, review in zip(self.floor_slices, self.review_slices, strict=True)]
 
     def worker_ms(self) -> dict[str, dict[str, float]]:
-        """Medians of the worker's CPU and wall ms (bench.middleware) of each kind of request, under load."""
+        """Medians of the worker's CPU, wall and database ms (bench.middleware) of each kind of request, under load."""
         loads = {
             "rate": (self.reviews, "rate"),
             "answer": (self.reviews, "answer"),
@@ -100,7 +100,11 @@ class SizeResult:
             "constant": (combine(self.constant), None),
         }
         return {
-            name: {"cpu": load.median(request, "cpu_ms"), "wall": load.median(request, "worker_ms")}
+            name: {
+                "cpu": load.median(request, "cpu_ms"),
+                "wall": load.median(request, "worker_ms"),
+                "db": load.median(request, "db_ms"),
+            }
             for name, (load, request) in loads.items()
         }
 
@@ -287,6 +291,10 @@ def _retime_selectors(result: SizeResult, world) -> None:
     )
 
 
+def _cpu_ratio(worker: dict[str, dict[str, float]]) -> float:
+    return worker["floor"]["cpu"] / worker["rate"]["cpu"]
+
+
 def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
@@ -404,8 +412,10 @@ def _measure_http(result: SizeResult, world) -> None:
         + ")"
     )
     say(
-        "worker ms per request under load, median CPU / wall (bench.middleware): "
-        + ", ".join(f"{name} {ms['cpu']:.2f} / {ms['wall']:.2f}" for name, ms in result.worker_ms().items())
+        "worker ms per request under load, medians of CPU / wall / in the database (bench.middleware): "
+        + ", ".join(
+            f"{name} {ms['cpu']:.2f} / {ms['wall']:.2f} / {ms['db']:.2f}" for name, ms in result.worker_ms().items()
+        )
     )
     for index, (first, last) in enumerate(result.review_counts):
         say(f"  learner {index + 1}: counts (new, learning, due) {first} at the start, {last} at the end")
@@ -496,6 +506,7 @@ def _report(database, small_trips, results: list[SizeResult], dashboard) -> dict
         ("floor (req/s)", [f"{r.floor.rps:.1f}" for r in results]),
         ("rating round trips (/s)", [f"{r.reviews.rps:.1f}" for r in results]),
         ("review_floor_ratio", [f"{r.review_floor_ratio:.3f}" for r in results]),
+        ("  floor CPU ÷ rate CPU (worker)", [f"{_cpu_ratio(worker[str(r.size)]):.3f}" for r in results]),
         (
             "review_floor_ratio, slices min-max",
             [f"{min(r.floor_slice_ratios):.3f}-{max(r.floor_slice_ratios):.3f}" for r in results],
@@ -514,6 +525,10 @@ def _report(database, small_trips, results: list[SizeResult], dashboard) -> dict
         ),
         *(
             (f"worker wall ms, {name} (median)", [f"{worker[str(r.size)][name]['wall']:.2f}" for r in results])
+            for name in ("rate", "floor")
+        ),
+        *(
+            (f"worker ms in the database, {name} (median)", [f"{worker[str(r.size)][name]['db']:.2f}" for r in results])
             for name in ("rate", "floor")
         ),
         ("queries per review (max of 5)", [str(r.max_queries) for r in results]),
@@ -565,8 +580,11 @@ def _report(database, small_trips, results: list[SizeResult], dashboard) -> dict
         + "; ".join(
             f"{size}: "
             + " / ".join(f"{worker[size][name]['cpu']:.2f}" for name in ("rate", "answer", "floor", "constant"))
+            + f" (floor CPU ÷ rate CPU {_cpu_ratio(worker[size]):.3f})"
             for size in worker
         )
+        + "; the CPU ratio is what review_floor_ratio would be if only the workers' CPU counted (on SQLite"
+        " the queries' CPU included, on PostgreSQL not): less noisy on a busy machine, not the target"
     )
     say(
         f"queries_per_review {queries} as Django counts them (BEGIN and COMMIT included; without them "
@@ -612,6 +630,10 @@ def _report(database, small_trips, results: list[SizeResult], dashboard) -> dict
         },
         "worker_wall_ms": {
             size: {name: round(ms["wall"], 3) for name, ms in by_name.items()} for size, by_name in worker.items()
+        },
+        "floor_cpu_over_rate_cpu": {size: round(_cpu_ratio(by_name), 4) for size, by_name in worker.items()},
+        "worker_db_ms": {
+            size: {name: round(ms["db"], 3) for name, ms in by_name.items()} for size, by_name in worker.items()
         },
         "review_ratio": round(review_ratio, 4),
         "review_ratio_by_size": {str(r.size): round(r.review_ratio, 4) for r in results},
