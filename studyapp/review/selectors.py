@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,7 +11,7 @@ from django.db.models import Min, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
-from studyapp.library.models import Deck
+from studyapp.library.models import Deck, Item, Passage
 from studyapp.review.models import CardState, ReviewLog, ReviewState, StudiedDeck, StudySettings
 
 
@@ -96,11 +97,41 @@ def _first_sql(queue: str, *, deck: bool) -> str:
     return f"{_queue_sql(queue, deck=deck, tie_break=True)} LIMIT 1"
 
 
+# The card comes in the same statement, joined to its item, passage and deck, and is built from the
+# row (see _card): fetching it through the ORM cost a second query and about 1 ms of compiling and building.
+_CARD_MODELS = ((ReviewState, "s"), (Item, "i"), (Passage, "p"), (Deck, "d"))
+_CARD_COLUMNS = ", ".join(
+    f"{alias}.{connection.ops.quote_name(field.column)}"
+    for model, alias in _CARD_MODELS
+    for field in model._meta.concrete_fields
+)
+
+
+def _with_card(chosen: str) -> str:
+    """Select the columns of `chosen` (a subquery with a `next_id` column) and the card that id names."""
+    return (
+        f"SELECT chosen.*, {_CARD_COLUMNS} FROM ({chosen}) AS chosen"  # noqa: S608 - SQL of our own
+        f" LEFT JOIN {_STATES} s ON s.id = chosen.next_id"
+        f" LEFT JOIN {Item._meta.db_table} i ON i.id = s.item_id"
+        f" LEFT JOIN {Passage._meta.db_table} p ON p.id = i.passage_id"
+        f" LEFT JOIN {Deck._meta.db_table} d ON d.id = s.deck_id"
+    )
+
+
 _COUNTS = {deck: _counts_sql(deck=deck) for deck in (True, False)}
+# The six counts, the next card's id (chosen by _NEXT_QUEUE from the counts), then the card's columns.
 _COUNTS_AND_NEXT = {
-    deck: "SELECT introduced, reviews_done, learning_now, learning, review, new, "  # noqa: S608
-    + _NEXT_QUEUE.format(**{queue: _first_sql(queue, deck=deck) for queue in _QUEUES})
-    + f" FROM ({_COUNTS[deck]}) AS counts"
+    deck: _with_card(
+        "SELECT introduced, reviews_done, learning_now, learning, review, new, "  # noqa: S608 - SQL of our own
+        + _NEXT_QUEUE.format(**{queue: _first_sql(queue, deck=deck) for queue in _QUEUES})
+        + f" AS next_id FROM ({_COUNTS[deck]}) AS counts"
+    )
+    for deck in (True, False)
+}
+# The first card of one queue: the next_id column, then the card's columns.
+_FIRST_OF_QUEUE = {
+    (queue, deck): _with_card(f"SELECT ({_first_sql(queue, deck=deck)}) AS next_id")
+    for queue in _QUEUES
     for deck in (True, False)
 }
 
@@ -138,11 +169,39 @@ def _counts(row, study_settings: StudySettings) -> QueueCounts:
     )
 
 
-def _card(state_id: int | None) -> ReviewState | None:
-    """The card to show, with what the question and the feedback need."""
-    if state_id is None:
+def _card(row) -> ReviewState | None:
+    """The state, item, passage and deck in the card's columns of a row, as model instances linked together."""
+    instances = {}
+    for model, _alias in _CARD_MODELS:
+        fields = model._meta.concrete_fields
+        instances[model], row = _instance(model, fields, row[: len(fields)]), row[len(fields) :]
+    state, item = instances[ReviewState], instances[Item]
+    if state is None:
         return None
-    return ReviewState.objects.select_related("item", "item__passage", "deck").get(pk=state_id)
+    item.passage = instances[Passage]
+    state.item, state.deck = item, instances[Deck]
+    return state
+
+
+def _instance(model, fields, values):
+    """One model instance from its columns' raw values, converted as the ORM converts them (None if absent)."""
+    if values[0] is None:  # the primary key: a LEFT JOIN that found nothing
+        return None
+    converted = []
+    for field, value in zip(fields, values, strict=True):
+        for converter in _converters(field):
+            value = converter(value, field.get_col(model._meta.db_table), connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [field.attname for field in fields], converted)
+
+
+@functools.cache
+def _converters(field) -> list:
+    """The database's and the field's converters of a column's value (datetimes, JSON, decimals, booleans)."""
+    return [
+        *connection.ops.get_db_converters(field.get_col(field.model._meta.db_table)),
+        *field.get_db_converters(connection),
+    ]
 
 
 def queue_counts(learner, study_settings: StudySettings, now: datetime, deck: Deck | int | None = None) -> QueueCounts:
@@ -155,11 +214,11 @@ def queue_counts(learner, study_settings: StudySettings, now: datetime, deck: De
 def study_queue(
     learner, study_settings: StudySettings, now: datetime, deck: Deck | int | None = None
 ) -> tuple[QueueCounts, ReviewState | None]:
-    """What is left today and the next card to show: the counts and the card's id in one statement, then the card."""
+    """What is left today and the next card to show, with its item, passage and deck, in one statement."""
     with connection.cursor() as cursor:
         cursor.execute(_COUNTS_AND_NEXT[deck is not None], _params(learner, study_settings, now, deck))
-        *row, next_id = cursor.fetchone()
-    return _counts(row, study_settings), _card(next_id)
+        row = cursor.fetchone()
+    return _counts(row[:6], study_settings), _card(row[7:])  # row[6] is the card's id
 
 
 def next_card(learner, study_settings: StudySettings, now: datetime, counts: QueueCounts, deck: Deck | None = None):
@@ -175,9 +234,8 @@ def next_card(learner, study_settings: StudySettings, now: datetime, counts: Que
     else:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_first_sql(queue, deck=deck is not None), _params(learner, study_settings, now, deck))
-        row = cursor.fetchone()
-    return _card(row[0] if row else None)
+        cursor.execute(_FIRST_OF_QUEUE[queue, deck is not None], _params(learner, study_settings, now, deck))
+        return _card(cursor.fetchone()[1:])  # [0] is the card's id
 
 
 def next_due_at(learner, now: datetime, deck: Deck | None = None) -> datetime | None:

@@ -306,13 +306,12 @@ def test_next_due_at_ignores_another_learners_items(student_a, student_b, deck):
 # --- cost --------------------------------------------------------------------------------------------------
 
 
-def test_the_study_queue_takes_one_query_for_the_counts_and_the_cards_id_then_one_for_the_card(
+def test_the_study_queue_takes_one_query_for_the_counts_and_the_card_with_its_item_passage_and_deck(
     student_a, mixed_queue, deck, django_assert_num_queries
 ):
     study_settings = services.settings_for(student_a)
 
-    # 1. the counts and the next card's id; 2. the card with its item, passage and deck
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         counts, state = selectors.study_queue(student_a, study_settings, NOW, deck)
     with django_assert_num_queries(0):
         assert state.item.prompt
@@ -328,6 +327,18 @@ def test_the_study_queue_serves_what_next_card_serves_for_its_counts(student_a, 
     for now in (NOW, NOW + timedelta(days=1), NOW - timedelta(days=40), NOW + timedelta(minutes=40)):
         counts, state = selectors.study_queue(student_a, study_settings, now)
         assert state == selectors.next_card(student_a, study_settings, now, counts)
+        if state is not None:  # built from the row as the ORM would load it
+            loaded = ReviewState.objects.select_related("item__passage", "deck").get(pk=state.pk)
+            assert (state.due, state.pending_answer, state.item.accepted_answers) == (
+                loaded.due,
+                loaded.pending_answer,
+                loaded.item.accepted_answers,
+            )
+            assert (state.item.tolerance, state.item.passage, state.deck.slug) == (
+                loaded.item.tolerance,
+                loaded.item.passage,
+                loaded.deck.slug,
+            )
 
 
 def test_queue_counts_stay_one_query_for_every_queue(student_a, mixed_queue, django_assert_num_queries):
@@ -336,5 +347,5 @@ def test_queue_counts_stay_one_query_for_every_queue(student_a, mixed_queue, dja
     for now in (NOW, NOW + timedelta(days=1), NOW - timedelta(days=40)):
         with django_assert_num_queries(1):
             selectors.queue_counts(student_a, study_settings, now)
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(1):
             selectors.study_queue(student_a, study_settings, now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import threading
 
 import markdown as markdown_lib
 import nh3
@@ -17,8 +18,20 @@ register = template.Library()
 _ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "sup", "sub", "mark"}
 
 
+# One Markdown converter per thread, reset between texts: building one (its parser and patterns) cost
+# more than converting a card's few lines, on every card. Converters are not thread-safe, hence per thread.
+_converters = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown_lib.Markdown(extensions=["sane_lists"], output_format="html")
+    return converter
+
+
 def render_markdown(text: str) -> SafeString:
-    html = markdown_lib.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    html = _converter().reset().convert(text or "")
     # nh3 drops scripts, event handlers and unknown tags and adds rel="noopener noreferrer" to links.
     return mark_safe(nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}}))  # noqa: S308
 
