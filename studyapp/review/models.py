@@ -312,3 +312,115 @@ class ReviewDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.day} · {self.reviews} reviews"
+
+
+class CustomStudyKind(models.TextChoices):
+    """What a custom study gathers (Anki's custom study session)."""
+
+    AHEAD = "ahead", "Review ahead"
+    FORGOTTEN = "forgotten", "Review forgotten items"
+    TAG = "tag", "Study by tag"
+    CRAM = "cram", "Cram the whole deck"
+
+
+# Kinds whose ratings are real reviews by default; the others leave schedules alone unless the learner asks.
+RESCHEDULING_KINDS = (CustomStudyKind.AHEAD, CustomStudyKind.FORGOTTEN)
+
+
+class CustomStudy(models.Model):
+    """A list of one learner's items of one deck, studied once each outside the daily queue.
+
+    One per learner and deck: starting another replaces it. With `reschedule` on, each rating is
+    a review like any other (log, schedule, statistics); with it off the rating is kept only on the
+    study's card, and the item's schedule is left as it was.
+    """
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="custom_studies")
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=CustomStudyKind.choices)
+    # Review ahead: items due within this many days after today; forgotten: Again in this many learner-days.
+    days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Study by tag: the tag. A tag deleted since leaves the study as it was gathered.
+    tag = models.ForeignKey("library.Tag", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reschedule = models.BooleanField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "custom studies"
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "deck"], name="customstudy_unique_learner_deck"),
+            models.CheckConstraint(condition=Q(kind__in=CustomStudyKind.values), name="customstudy_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(days__isnull=True) | Q(days__gte=1, days__lte=365), name="customstudy_days_1_to_365"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=CustomStudyKind.FORGOTTEN) | Q(days__lte=30),
+                name="customstudy_forgotten_days_at_most_30",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RESCHEDULING_KINDS, days__isnull=False)
+                | Q(kind__in=[CustomStudyKind.TAG, CustomStudyKind.CRAM], days__isnull=True),
+                name="customstudy_days_only_for_ahead_and_forgotten",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=CustomStudyKind.TAG) | Q(tag__isnull=True), name="customstudy_tag_only_for_tag"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.deck} · {self.get_kind_display()}"
+
+    @property
+    def title(self) -> str:
+        """What the session's header calls it: the kind, with its days or tag."""
+        label = self.get_kind_display()
+        if self.kind == CustomStudyKind.AHEAD:
+            return f"{label} ({'tomorrow' if self.days == 1 else f'next {self.days} days'})"
+        if self.kind == CustomStudyKind.FORGOTTEN:
+            return f"{label} ({'today' if self.days == 1 else f'last {self.days} days'})"
+        if self.kind == CustomStudyKind.TAG:
+            return f"{label}: {self.tag.name if self.tag else 'a deleted tag'}"
+        return label
+
+
+class CustomStudyCard(models.Model):
+    """One item of a custom study, in the order it is shown, and how the learner did on it.
+
+    `answered_at` is set when the card is rated, or when it is buried from the custom session
+    (then it is set aside: no rating). `client_uuid` is the showing that was rated: a replay of the
+    same showing is recognised, and undo matches it to its review log when the study reschedules.
+    """
+
+    study = models.ForeignKey(CustomStudy, on_delete=models.CASCADE, related_name="cards")
+    state = models.ForeignKey(ReviewState, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices, null=True, blank=True)
+    # From the answer kept on the server with the state (record_answer), never from the browser.
+    was_correct = models.BooleanField(null=True, blank=True)
+    client_uuid = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["study", "state"], name="customstudycard_unique_study_state"),
+            models.UniqueConstraint(fields=["study", "position"], name="customstudycard_unique_study_position"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=4), name="customstudycard_rating_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=False) | Q(rating__isnull=True, was_correct__isnull=True),
+                name="customstudycard_rated_only_when_answered",
+            ),
+        ]
+        indexes = [
+            # The custom session's "next unanswered card of this study in position order": the
+            # answered ones drop out of the index, so the walk starts at the next card to show.
+            models.Index(
+                fields=["study", "position"],
+                condition=Q(answered_at__isnull=True),
+                name="customstudycard_next_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.study} · #{self.position}"

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import functools
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Min, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
-from studyapp.library.models import Deck, Item, Passage
-from studyapp.review.models import CardState, ReviewLog, ReviewState, StudiedDeck, StudySettings
+from studyapp.library.models import Deck, Item, Passage, Tag
+from studyapp.review.models import (
+    CardState,
+    CustomStudy,
+    CustomStudyCard,
+    CustomStudyKind,
+    Rating,
+    ReviewLog,
+    ReviewState,
+    StudiedDeck,
+    StudySettings,
+)
 
 
 @dataclass(frozen=True)
@@ -277,3 +288,142 @@ def get_card_state(learner, state_id: int) -> ReviewState:
 def set_aside(learner, deck: Deck, **flags: bool) -> QuerySet[ReviewState]:
     """The learner's states in a deck with the given flags (suspended=True, flagged=True), in deck order."""
     return ReviewState.objects.of(learner).filter(deck=deck, **flags).select_related("item").order_by("item__position")
+
+
+# --- custom study ---------------------------------------------------------------------------------------
+
+# The most cards one custom study holds: past this, the first ones in its order are taken (a random
+# sample for tag and cram, which are shuffled first). A session of 9,999 cards is already weeks of work.
+CUSTOM_STUDY_CAP = 9999
+
+
+@dataclass(frozen=True)
+class CustomSelection:
+    """The states a custom study would gather, in the order they would be shown, and how many there were."""
+
+    state_ids: list[int]
+    found: int  # before the cap
+
+    @property
+    def capped(self) -> bool:
+        return self.found > len(self.state_ids)
+
+
+def custom_study_selection(learner, deck: Deck, *, kind: str, days: int | None, tag, now: datetime) -> CustomSelection:
+    """The learner's unsuspended states of the deck that a custom study of this kind takes.
+
+    Review ahead: review-state items due after today and within `days` more of the learner's days.
+    Forgotten: items rated Again on one of the learner's last `days` days (today included).
+    Tag: the deck's items carrying `tag`, new ones included. Cram: every item of the deck.
+    Ahead and forgotten come in due order; tag and cram are shuffled here, with the operating
+    system's randomness (random.SystemRandom): nothing the browser holds can replay it.
+    """
+    states = ReviewState.objects.filter(learner=learner, deck=deck, suspended=False)
+    study_settings = _settings_of(learner)
+    today = study_settings.day_at(now)
+    if kind == CustomStudyKind.AHEAD:
+        last_day = study_settings.day_on(today.date + timedelta(days=days))
+        states = states.filter(state=CardState.REVIEW, due__gte=today.end, due__lt=last_day.end)
+    elif kind == CustomStudyKind.FORGOTTEN:
+        first_day = today.date - timedelta(days=days - 1)
+        forgotten = ReviewLog.objects.filter(
+            learner=learner,
+            deck=deck,
+            rating=Rating.AGAIN,
+            day__gte=first_day,
+            # The log's day is the one the learner had then (their zone may have changed since); this bound,
+            # two days wider than any zone's offset, only lets the (learner, reviewed_at) index do the work.
+            reviewed_at__gte=study_settings.day_on(first_day).start - timedelta(days=2),
+        ).values("item_id")
+        states = states.filter(item_id__in=forgotten)
+    elif kind == CustomStudyKind.TAG:
+        states = states.filter(item__tags=tag)
+    elif kind != CustomStudyKind.CRAM:
+        raise ValueError(f"Not a kind of custom study: {kind!r}")
+    if kind in (CustomStudyKind.AHEAD, CustomStudyKind.FORGOTTEN):
+        ids = list(states.order_by("due", "pk").values_list("pk", flat=True)[: CUSTOM_STUDY_CAP + 1])
+        found = len(ids) if len(ids) <= CUSTOM_STUDY_CAP else states.count()
+    else:
+        ids = list(states.values_list("pk", flat=True))
+        random.SystemRandom().shuffle(ids)
+        found = len(ids)
+    return CustomSelection(state_ids=ids[:CUSTOM_STUDY_CAP], found=found)
+
+
+def _settings_of(learner) -> StudySettings:
+    try:
+        return learner.study_settings
+    except StudySettings.DoesNotExist:
+        return StudySettings(learner=learner)
+
+
+def tags_of_deck(deck: Deck) -> QuerySet[Tag]:
+    """The tags carried by at least one item of the deck, by name."""
+    return Tag.objects.filter(items__deck=deck).distinct().order_by("name")
+
+
+def get_custom_study(learner, slug: str) -> CustomStudy:
+    """The learner's custom study of the deck with this slug; 404 when they have none (another learner's included)."""
+    return get_object_or_404(CustomStudy.objects.select_related("deck", "tag"), learner=learner, deck__slug=slug)
+
+
+def find_custom_study(learner, deck: Deck) -> CustomStudy | None:
+    """The learner's custom study of this deck, or None."""
+    return CustomStudy.objects.select_related("tag").filter(learner=learner, deck=deck).first()
+
+
+@dataclass(frozen=True)
+class CustomProgress:
+    """How far a custom study has gone. `left` leaves out suspended cards, which are skipped."""
+
+    done: int  # rated or set aside (buried from the session)
+    left: int
+    rated: int = 0
+    right: int = 0
+    wrong: int = 0
+    again: int = 0
+    set_aside: int = 0
+    suspended: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.done + self.left
+
+
+def custom_progress(study: CustomStudy) -> CustomProgress:
+    """The study's figures in one query (the summary's too)."""
+    answered = Q(answered_at__isnull=False)
+    figures = study.cards.aggregate(
+        done=Count("pk", filter=answered),
+        left=Count("pk", filter=Q(answered_at__isnull=True, state__suspended=False)),
+        rated=Count("pk", filter=Q(rating__isnull=False)),
+        right=Count("pk", filter=Q(was_correct=True)),
+        wrong=Count("pk", filter=Q(was_correct=False)),
+        again=Count("pk", filter=Q(rating=Rating.AGAIN)),
+        set_aside=Count("pk", filter=answered & Q(rating__isnull=True)),
+        suspended=Count("pk", filter=Q(answered_at__isnull=True, state__suspended=True)),
+    )
+    return CustomProgress(**figures)
+
+
+def next_custom_card(study: CustomStudy) -> CustomStudyCard | None:
+    """The study's next card to show: the first unanswered one in position order whose item is not suspended.
+
+    One query: the card with its state, item, passage and deck (what the question and feedback show).
+    """
+    return (
+        study.cards.filter(answered_at__isnull=True, state__suspended=False)
+        .select_related("state", "state__item", "state__item__passage", "state__deck")
+        .order_by("position")
+        .first()
+    )
+
+
+def custom_card_state(study: CustomStudy, state_id: int) -> ReviewState | None:
+    """The state of this study's card with the given state id (with all its card shows), or None if not in it."""
+    return (
+        ReviewState.objects.select_related("item", "item__passage", "deck")
+        .prefetch_related("item__choices", "item__events")
+        .filter(pk=state_id, learner_id=study.learner_id, pk__in=study.cards.values("state_id"))
+        .first()
+    )

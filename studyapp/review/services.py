@@ -13,7 +13,19 @@ from django.db.models import F
 
 from studyapp.library.models import Deck, Item
 from studyapp.review import scheduling
-from studyapp.review.models import CardState, Rating, ReviewLog, ReviewState, StudiedDeck, StudySettings
+from studyapp.review.models import (
+    RESCHEDULING_KINDS,
+    CardState,
+    CustomStudy,
+    CustomStudyCard,
+    CustomStudyKind,
+    Rating,
+    ReviewLog,
+    ReviewState,
+    StudiedDeck,
+    StudySettings,
+)
+from studyapp.review.selectors import CustomSelection, custom_study_selection
 
 CARD_TOKEN_SALT = "studyapp.review.card"  # noqa: S105 - a signing namespace, not a secret
 # A rendered card may be answered within this time; after that the page is reloaded.
@@ -359,3 +371,171 @@ def bury(*, learner, state_id: int, now: datetime) -> ReviewState:
 
 def set_flag(*, learner, state_id: int, flagged: bool) -> ReviewState:
     return _change_state(learner, state_id, flagged=flagged)
+
+
+# --- custom study -----------------------------------------------------------------------------------------
+
+# What an empty selection says, per kind (the study is not started and nothing is saved).
+_NOTHING = {
+    CustomStudyKind.AHEAD: lambda days, tag: (
+        "Nothing is due tomorrow." if days == 1 else f"Nothing is due in the next {days} days."
+    ),
+    CustomStudyKind.FORGOTTEN: lambda days, tag: (
+        "You have rated nothing Again today." if days == 1 else f"You have rated nothing Again in the last {days} days."
+    ),
+    CustomStudyKind.TAG: lambda days, tag: f"No item of this deck you can study carries the tag “{tag}”.",
+    CustomStudyKind.CRAM: lambda days, tag: "This deck has no items you can study (suspended ones are left out).",
+}
+DEFAULT_DAYS = {CustomStudyKind.AHEAD: 7, CustomStudyKind.FORGOTTEN: 1}
+MAX_DAYS = {CustomStudyKind.AHEAD: 365, CustomStudyKind.FORGOTTEN: 30}
+
+
+class EmptySelection(Exception):
+    """The custom study would hold no card: it is not started, and the learner's current one stays."""
+
+
+class NotInCustomStudy(Exception):
+    """A card token for a state that is not one of the custom study's cards."""
+
+
+class UndoRefused(Exception):
+    """The custom study's last card was a review that is no longer the learner's newest one of the day."""
+
+
+@transaction.atomic
+def start_custom_study(
+    *,
+    learner,
+    deck: Deck,
+    kind: str,
+    now: datetime,
+    days: int | None = None,
+    tag=None,
+    reschedule: bool | None = None,
+) -> tuple[CustomStudy, CustomSelection]:
+    """Gather the cards of a custom study and start it, replacing the learner's current one of this deck.
+
+    `days` defaults per kind (7 ahead, 1 forgotten) and is dropped for the other kinds; `reschedule`
+    defaults to on for review ahead and forgotten (real reviews), off for tag and cram.
+    Raises EmptySelection, with a message for the learner, when there is nothing to study.
+    """
+    kind = CustomStudyKind(kind)
+    if kind in RESCHEDULING_KINDS:
+        days = DEFAULT_DAYS[kind] if days is None else days
+        if not 1 <= days <= MAX_DAYS[kind]:
+            raise ValueError(f"{kind.label} takes 1 to {MAX_DAYS[kind]} days, not {days}.")
+    else:
+        days = None
+    if kind == CustomStudyKind.TAG:
+        if tag is None:
+            raise ValueError("Study by tag needs a tag.")
+    else:
+        tag = None
+    selection = custom_study_selection(learner, deck, kind=kind, days=days, tag=tag, now=now)
+    if not selection.state_ids:
+        raise EmptySelection(_NOTHING[kind](days, tag))
+    CustomStudy.objects.filter(learner=learner, deck=deck).delete()
+    study = CustomStudy.objects.create(
+        learner=learner,
+        deck=deck,
+        kind=kind,
+        days=days,
+        tag=tag,
+        reschedule=kind in RESCHEDULING_KINDS if reschedule is None else reschedule,
+        created_at=now,
+    )
+    CustomStudyCard.objects.bulk_create(
+        (
+            CustomStudyCard(study=study, state_id=state_id, position=position)
+            for position, state_id in enumerate(selection.state_ids)
+        ),
+        batch_size=1000,
+    )
+    return study, selection
+
+
+@dataclass(frozen=True)
+class CustomRating:
+    card: CustomStudyCard  # with its study and the study's deck
+    replayed: bool  # this showing had been rated already
+    became_leech: bool
+
+
+def rate_custom_card(
+    *, learner, deck_slug: str, card: CardToken, rating: Rating, now: datetime, duration_ms: int | None = None
+) -> CustomRating:
+    """Rate a card of the learner's custom study of the deck, exactly once.
+
+    A study that reschedules records a review through record_review (log, schedule, buried siblings,
+    leeches). One that doesn't keeps the rating on the study's card only, with the correctness of the
+    answer kept on the server; the state's kept answer is cleared and its version moved on (spending the
+    token), and nothing else about it changes. Raises NotInCustomStudy, or StaleCard as record_review does.
+    """
+    with transaction.atomic():
+        entry = (
+            CustomStudyCard.objects.select_for_update(of=("self", "state"))
+            .select_related("study__deck", "state")
+            .filter(study__learner=learner, study__deck__slug=deck_slug, state_id=card.state_id)
+            .first()
+        )
+        if entry is None:
+            raise NotInCustomStudy("That card is not part of this custom study.")
+        if entry.answered_at is not None:
+            if entry.client_uuid == card.client_uuid:
+                return CustomRating(card=entry, replayed=True, became_leech=False)
+            raise StaleCard("This card was already answered or changed elsewhere; here is the next one.")
+        became_leech = False
+        if entry.study.reschedule:
+            outcome = record_review(learner=learner, token=card, rating=rating, now=now, duration_ms=duration_ms)
+            was_correct, became_leech = outcome.log.was_correct, outcome.became_leech
+        else:
+            was_correct = _practised(learner, entry.state, card)
+        entry.answered_at, entry.rating, entry.was_correct = now, rating, was_correct
+        entry.client_uuid = card.client_uuid
+        entry.save(update_fields=["answered_at", "rating", "was_correct", "client_uuid"])
+    return CustomRating(card=entry, replayed=False, became_leech=became_leech)
+
+
+def _practised(learner, state: ReviewState, card: CardToken) -> bool | None:
+    """A rating that reschedules nothing: the kept answer's correctness, the answer cleared, the version moved on."""
+    pending = state.pending_answer
+    if state.version != card.version or (pending is not None and pending.get("uuid") != card.client_uuid.hex):
+        raise StaleCard("This card was already answered or changed elsewhere; here is the next one.")
+    updated = ReviewState.objects.filter(pk=state.pk, learner=learner, version=card.version).update(
+        pending_answer=None, version=F("version") + 1
+    )
+    if not updated:  # the backstop where rows aren't locked
+        raise StaleCard("This card was already answered or changed elsewhere; here is the next one.")
+    return pending.get("correct") if pending is not None else None
+
+
+def undo_custom_card(*, learner, study: CustomStudy, now: datetime) -> CustomStudyCard | None:
+    """Take back the custom study's last rated card, so it is shown again; None when there is none.
+
+    A rescheduled rating is undone through undo_last_review, and only when it is still the learner's
+    newest review of the day (UndoRefused otherwise, and nothing changes). A review already undone
+    elsewhere leaves only the card to take back.
+    """
+    with transaction.atomic():
+        entry = study.cards.select_for_update().filter(rating__isnull=False).order_by("-answered_at", "-pk").first()
+        if entry is None:
+            return None
+        if study.reschedule and ReviewLog.objects.filter(learner=learner, client_uuid=entry.client_uuid).exists():
+            undone = undo_last_review(learner=learner, since=settings_for(learner).day_at(now).start)
+            if undone is None or undone.client_uuid != entry.client_uuid:
+                # Raised inside the transaction: the other review undone above is restored.
+                raise UndoRefused(
+                    "Your last answer here can't be undone: it is no longer your newest review today. "
+                    "Undo the newer one where you made it first."
+                )
+        entry.answered_at = entry.rating = entry.was_correct = entry.client_uuid = None
+        entry.save(update_fields=["answered_at", "rating", "was_correct", "client_uuid"])
+    return entry
+
+
+def bury_custom_card(*, learner, study: CustomStudy, state_id: int, now: datetime) -> ReviewState:
+    """Bury the card until tomorrow, as the daily session does, and set it aside in the custom study."""
+    with transaction.atomic():
+        state = bury(learner=learner, state_id=state_id, now=now)
+        study.cards.filter(state_id=state_id, answered_at__isnull=True).update(answered_at=now)
+    return state

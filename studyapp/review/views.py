@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -22,9 +23,9 @@ from studyapp.http import HtmxHttpRequest
 from studyapp.library import selectors as library_selectors
 from studyapp.library.models import Deck
 from studyapp.review import cards, scheduling, selectors, services
-from studyapp.review.forms import StudySettingsForm
+from studyapp.review.forms import CustomStudyForm, StudySettingsForm
 from studyapp.review.grading import Grade
-from studyapp.review.models import Rating, ReviewState
+from studyapp.review.models import CustomStudy, Rating, ReviewState
 
 
 @require_GET
@@ -310,3 +311,208 @@ def study_settings(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(request, "Study settings saved.")
         return redirect("review:settings")
     return render(request, "review/settings.html", {"form": form}, status=422 if form.errors else 200)
+
+
+# --- custom study: review ahead, forgotten items, by tag, cram ---------------------------------------------
+#
+# The same card, keyboard and answer machinery as the daily session (the context helpers above and
+# review/session.html), over the cards of the learner's custom study of the deck instead of the queue;
+# its forms post to the custom study's own URLs (SessionUrls). A learner has at most one per deck.
+
+NOT_IN_STUDY = "That card is not part of this custom study; here is the study's next card."
+
+
+def _custom_urls(deck: Deck) -> SessionUrls:
+    return SessionUrls(
+        **{name: reverse(f"review:custom_{name}", args=[deck.slug]) for name in SessionUrls.__dataclass_fields__}
+    )
+
+
+def _custom_extra(study: CustomStudy) -> dict:
+    """What the custom session adds to the card's context: its header's figures and its own URLs."""
+    return {"custom": study, "progress": selectors.custom_progress(study), "urls": _custom_urls(study.deck)}
+
+
+def _custom_card_context(request: HtmxHttpRequest, study: CustomStudy, *, notice: str = "", error=False) -> dict:
+    """The study's next card (its question, or the feedback of its kept answer), or the summary at the end."""
+    deck = study.deck
+    entry = selectors.next_custom_card(study)
+    extra = _custom_extra(study)
+    if error:
+        extra["notice_is_error"] = True
+    if entry is None:
+        return {"deck": deck, "state": None, "notice": notice, "phase": "question", **extra}
+    state = entry.state
+    if state.pending_answer is not None:
+        return {**_custom_feedback(request, study, state, _regrade(state), notice=notice), **extra}
+    client_uuid = uuid.uuid4()
+    token = services.make_card_token(learner=request.user, state=state, client_uuid=client_uuid)
+    return {**_question_context(deck, None, state, token, cards.Showing(client_uuid), notice=notice), **extra}
+
+
+def _custom_feedback(request, study: CustomStudy, state: ReviewState, result: Grade | None, *, notice="") -> dict:
+    """The daily session's feedback; without the intervals when the ratings leave the schedule alone."""
+    context = _feedback_context(request, study.deck, state, result, notice=notice)
+    if not study.reschedule:
+        context["ratings"] = [(rating, "", suggested) for rating, _interval, suggested in context["ratings"]]
+    return context
+
+
+def _custom_next_response(
+    request: HtmxHttpRequest, study: CustomStudy, notice: str, *, error: bool = False
+) -> HttpResponse:
+    """htmx gets the study's next card with the notice; a plain form post is redirected to the custom session."""
+    if request.htmx:
+        return _render_card(request, _custom_card_context(request, study, notice=notice, error=error))
+    if notice:
+        messages.add_message(request, messages.WARNING if error else messages.INFO, notice)
+    return redirect("review:custom_session", slug=study.deck.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def custom_study(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """The custom study form: GET shows it, POST gathers the cards, starts the study and goes to its session."""
+    deck = selectors.get_studied_deck(request.user, slug).deck
+    form = CustomStudyForm(request.POST if request.method == "POST" else None, deck=deck)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _study, selection = services.start_custom_study(
+                learner=request.user, deck=deck, now=timezone.now(), **form.cleaned_data
+            )
+        except services.EmptySelection as error:
+            form.add_error(None, str(error))
+        except IntegrityError:
+            # Another tab started one at the same moment (the unique (learner, deck) refused this one).
+            messages.warning(request, "A custom study of this deck was started elsewhere just now; here it is.")
+            return redirect("review:custom_session", slug=deck.slug)
+        else:
+            if selection.capped:
+                messages.info(
+                    request,
+                    f"{selection.found:,} items matched; this custom study takes the first "
+                    f"{len(selection.state_ids):,} of them.",
+                )
+            return redirect("review:custom_session", slug=deck.slug)
+    current = selectors.find_custom_study(request.user, deck)
+    context = {
+        "deck": deck,
+        "form": form,
+        "current": current,
+        "current_progress": selectors.custom_progress(current) if current else None,
+        "cap": f"{selectors.CUSTOM_STUDY_CAP:,}",
+    }
+    return render(request, "review/custom_study.html", context, status=422 if form.errors else 200)
+
+
+@require_GET
+@login_required
+def custom_session(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    study = selectors.get_custom_study(request.user, slug)
+    return _render_card(request, _custom_card_context(request, study))
+
+
+@require_POST
+@login_required
+def custom_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """As `answer`, for a card of the custom study: graded and kept on the server, then its feedback."""
+    study = selectors.get_custom_study(request.user, slug)
+    token = request.POST.get("token", "")
+    try:
+        card = services.read_card_token(token, learner=request.user)
+    except services.BadToken as error:
+        return _render_card(request, _custom_card_context(request, study, notice=str(error), error=True))
+    state = selectors.custom_card_state(study, card.state_id)
+    if state is None:
+        return _render_card(request, _custom_card_context(request, study, notice=NOT_IN_STUDY, error=True))
+    if state.version != card.version:
+        answered_here = state.pending_answer is not None and state.pending_answer.get("uuid") == card.client_uuid.hex
+        if answered_here:  # a double click: the feedback already shown, once more
+            feedback = _custom_feedback(request, study, state, _regrade(state))
+            return _render_card(request, {**feedback, **_custom_extra(study)})
+        return _render_card(request, _custom_card_context(request, study, notice="That card was already answered."))
+    showing = cards.Showing(card.client_uuid)
+    try:
+        text, response = cards.read_response(state, showing, request.POST)
+        result = cards.grade(state, response)
+    except cards.BadResponse as error:
+        # The same card, token and order again, so the learner can complete their answer.
+        context = _question_context(study.deck, None, state, token, showing, notice=str(error))
+        return _render_card(request, {**context, **_custom_extra(study), "notice_is_error": True}, status=422)
+    correct = result.correct if result is not None else None
+    try:
+        state.version = services.record_answer(
+            learner=request.user, card=card, response=response, text=text, correct=correct
+        )
+    except services.StaleCard as error:
+        return _render_card(request, _custom_card_context(request, study, notice=str(error)))
+    state.pending_answer = {"uuid": card.client_uuid.hex, "response": response, "text": text, "correct": correct}
+    return _render_card(request, {**_custom_feedback(request, study, state, result), **_custom_extra(study)})
+
+
+@require_POST
+@login_required
+def custom_rate(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Record the rating on the study's card (and, when the study reschedules, as a review), then the next card."""
+    try:
+        rating = Rating(int(request.POST.get("rating", "")))
+    except ValueError:
+        return HttpResponseBadRequest("Rate with 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
+    notice, error = "", True
+    try:
+        card = services.read_card_token(request.POST.get("token", ""), learner=request.user)
+        outcome = services.rate_custom_card(
+            learner=request.user,
+            deck_slug=slug,
+            card=card,
+            rating=rating,
+            now=timezone.now(),
+            duration_ms=_duration_ms(request),
+        )
+    except (services.BadToken, services.StaleCard) as problem:
+        study, notice = selectors.get_custom_study(request.user, slug), str(problem)
+    except services.NotInCustomStudy:
+        study, notice = selectors.get_custom_study(request.user, slug), NOT_IN_STUDY
+    else:
+        study, error = outcome.card.study, False
+        if outcome.became_leech:
+            notice = "That item has lapsed too often: it is now a leech and suspended. Rewrite or unsuspend it later."
+    return _custom_next_response(request, study, notice, error=error and bool(notice))
+
+
+@require_POST
+@login_required
+def custom_undo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    study = selectors.get_custom_study(request.user, slug)
+    try:
+        undone = services.undo_custom_card(learner=request.user, study=study, now=timezone.now())
+    except services.UndoRefused as refused:
+        return _custom_next_response(request, study, str(refused), error=True)
+    notice = "Undid your last answer in this custom study." if undone else "Nothing to undo in this custom study."
+    return _custom_next_response(request, study, notice)
+
+
+@require_POST
+@login_required
+def custom_card_action(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Suspend, bury or flag the card on screen, as in the daily session; a buried card is set aside here."""
+    study = selectors.get_custom_study(request.user, slug)
+    action = request.POST.get("action")
+    if action not in {"suspend", "bury", "flag", "unflag"}:
+        return HttpResponseBadRequest("Unknown action.")
+    try:
+        card = services.read_card_token(request.POST.get("token", ""), learner=request.user)
+    except services.BadToken as problem:
+        return _custom_next_response(request, study, str(problem), error=True)
+    if not study.cards.filter(state_id=card.state_id).exists():
+        return _custom_next_response(request, study, NOT_IN_STUDY, error=True)
+    if action == "suspend":
+        services.suspend(learner=request.user, state_id=card.state_id)
+        notice = "Suspended. Find it under Suspended items."
+    elif action == "bury":
+        services.bury_custom_card(learner=request.user, study=study, state_id=card.state_id, now=timezone.now())
+        notice = "Buried until tomorrow, and set aside in this custom study."
+    else:
+        services.set_flag(learner=request.user, state_id=card.state_id, flagged=action == "flag")
+        notice = "Flagged for a later look." if action == "flag" else "Flag removed."
+    return _custom_next_response(request, study, notice)
