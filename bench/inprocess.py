@@ -379,19 +379,19 @@ def time_dashboard(learners: dict[int, User], repeats: int = 15, warmup: int = 5
             get(size)
         queries[size] = len(context.captured_queries)
         sql[size] = [query["sql"] for query in context.captured_queries]
-    query_ms = {size: [_query_ms(statement) for statement in statements] for size, statements in sql.items()}
+    reads_ms = {size: [query_ms(statement) for statement in statements] for size, statements in sql.items()}
     largest = max(sql)
     return DashboardTimes(
         ms={size: statistics.median(values) for size, values in samples.items()},
         samples_ms=samples,
         queries=queries,
-        query_ms=query_ms,
+        query_ms=reads_ms,
         sql=sql,
         plans=[(statement, _plan(statement)) for statement in sql[largest]],
     )
 
 
-def _query_ms(sql: str, repeats: int = 15) -> float:
+def query_ms(sql: str, repeats: int = 15) -> float:
     """The median ms of running a captured query again on its own (read queries only; others are 0)."""
     if not sql.lstrip().upper().startswith("SELECT"):
         return 0.0

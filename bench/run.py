@@ -61,6 +61,7 @@ class SizeResult:
     review_counts: list = field(default_factory=list)
     notices: dict = field(default_factory=dict)
     completed_answers: int = 0
+    trip_query_ms: list = field(default_factory=list)  # each read of the first round trip, run again alone
     plans: dict = field(default_factory=dict)
 
     @property
@@ -104,6 +105,7 @@ class SizeResult:
                 "cpu": load.median(request, "cpu_ms"),
                 "wall": load.median(request, "worker_ms"),
                 "db": load.median(request, "db_ms"),
+                "commit": load.median(request, "commit_ms"),
             }
             for name, (load, request) in loads.items()
         }
@@ -239,6 +241,7 @@ def _measure_in_process(result: SizeResult, world) -> None:
     learner = world.learners[0]  # a client thread's learner, in mid-session from the second size on
     result.queries = _round_trips(learner, world.main_deck.slug)
     say("queries per rating round trip: " + ", ".join(_trip_label(trip) for trip in result.queries))
+    result.trip_query_ms = [inprocess.query_ms(sql) for sql in result.queries[0].sql]
     result.requests = inprocess.time_requests(learner, world.main_deck.slug)
     requests = result.requests
     say(
@@ -412,9 +415,11 @@ def _measure_http(result: SizeResult, world) -> None:
         + ")"
     )
     say(
-        "worker ms per request under load, medians of CPU / wall / in the database (bench.middleware): "
+        "worker ms per request under load, medians of CPU / wall / in the database / of which commits "
+        "(bench.middleware): "
         + ", ".join(
-            f"{name} {ms['cpu']:.2f} / {ms['wall']:.2f} / {ms['db']:.2f}" for name, ms in result.worker_ms().items()
+            f"{name} {ms['cpu']:.2f} / {ms['wall']:.2f} / {ms['db']:.2f} / {ms['commit']:.2f}"
+            for name, ms in result.worker_ms().items()
         )
     )
     for index, (first, last) in enumerate(result.review_counts):
@@ -476,9 +481,16 @@ def _report(database, small_trips, results: list[SizeResult], dashboard) -> dict
     floor_ratio = min(result.review_floor_ratio for result in results)
     worker = {str(r.size): r.worker_ms() for r in results}
 
-    say("SQL of one rating round trip (largest size, first card):")
+    say(
+        "SQL of one rating round trip (largest size, first card), each read run again alone (median ms at "
+        + " / ".join(f"{r.size:,}" for r in results)
+        + " review states; writes and the lock of FOR UPDATE aside, so a lower bound):"
+    )
     for number, sql in enumerate(last.queries[0].sql, 1):
-        say(f"  {number:2}. {sql[:220]}{'…' if len(sql) > 220 else ''}")
+        timings = " / ".join(
+            f"{r.trip_query_ms[number - 1]:.2f}" if number <= len(r.trip_query_ms) else "-" for r in results
+        )
+        say(f"  {number:2}. {timings} ms  {sql[:200]}{'…' if len(sql) > 200 else ''}")
     say(f"Small deck ({SMALL_SIZE} items) round trips: " + ", ".join(_trip_label(trip) for trip in small_trips))
     say()
     sizes = sorted(dashboard.ms)
@@ -529,6 +541,10 @@ def _report(database, small_trips, results: list[SizeResult], dashboard) -> dict
         ),
         *(
             (f"worker ms in the database, {name} (median)", [f"{worker[str(r.size)][name]['db']:.2f}" for r in results])
+            for name in ("rate", "floor")
+        ),
+        *(
+            (f"  of which commit, {name} (median)", [f"{worker[str(r.size)][name]['commit']:.2f}" for r in results])
             for name in ("rate", "floor")
         ),
         ("queries per review (max of 5)", [str(r.max_queries) for r in results]),
@@ -630,6 +646,10 @@ def _report(database, small_trips, results: list[SizeResult], dashboard) -> dict
         },
         "worker_wall_ms": {
             size: {name: round(ms["wall"], 3) for name, ms in by_name.items()} for size, by_name in worker.items()
+        },
+        "rating_round_trip_read_ms": {str(r.size): [round(ms, 3) for ms in r.trip_query_ms] for r in results},
+        "worker_commit_ms": {
+            size: {name: round(ms["commit"], 3) for name, ms in by_name.items()} for size, by_name in worker.items()
         },
         "floor_cpu_over_rate_cpu": {size: round(_cpu_ratio(by_name), 4) for size, by_name in worker.items()},
         "worker_db_ms": {

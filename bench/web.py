@@ -22,7 +22,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.middleware import CPU_HEADER, DB_HEADER, WALL_HEADER
+from bench.middleware import COMMIT_HEADER, CPU_HEADER, DB_HEADER, WALL_HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -113,6 +113,7 @@ class Timing:
     cpu_ms: float | None  # the worker thread's CPU time in Django (X-Worker-CPU-ms)
     worker_ms: float | None  # the worker's wall time in Django (X-Worker-ms)
     db_ms: float | None = None  # the worker's wall time in SQL statements and commits (X-Worker-DB-ms)
+    commit_ms: float | None = None  # of which in commits (X-Worker-Commit-ms)
 
 
 def _header_ms(response: http.client.HTTPResponse, name: str) -> float | None:
@@ -158,6 +159,7 @@ class Browser:
             _header_ms(response, CPU_HEADER),
             _header_ms(response, WALL_HEADER),
             _header_ms(response, DB_HEADER),
+            _header_ms(response, COMMIT_HEADER),
         )
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
@@ -383,7 +385,7 @@ class LoadResult:
         return self.median()
 
     def median(self, name: str | None = None, of: str = "ms") -> float:
-        """The median of a figure (ms, cpu_ms, worker_ms or db_ms) of the requests called `name` (the counted ones)."""
+        """The median of a Timing field (`of`) of the requests called `name` (the counted ones)."""
         values = [getattr(timing, of) for timing in self.samples.get(name or self.counted, [])]
         values = [value for value in values if value is not None]
         return statistics.median(values) if values else float("nan")
