@@ -166,33 +166,55 @@ def session(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return _render_card(request, _card_context(request, studied.deck))
 
 
-@require_POST
-@login_required
-def answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+NOT_IN_STUDY = "That card is not part of this custom study; here is the study's next card."
+
+
+class _DailySession:
+    """Where an answered card comes from and what follows it, in the deck's daily queue."""
+
+    def __init__(self, request: HtmxHttpRequest, deck: Deck) -> None:
+        self.request, self.deck = request, deck
+
+    def state(self, state_id: int) -> ReviewState | None:
+        return selectors.get_card_state(self.request.user, state_id)
+
+    def next_card(self, notice: str = "", *, error: bool = False) -> dict:
+        return {**_card_context(self.request, self.deck, notice=notice), "notice_is_error": error}
+
+    def question(self, state: ReviewState, token: str, showing: cards.Showing, notice: str) -> dict:
+        learner = self.request.user
+        counts = selectors.queue_counts(learner, services.settings_for(learner), timezone.now(), self.deck)
+        return _question_context(self.deck, counts, state, token, showing, notice=notice)
+
+    def feedback(self, state: ReviewState, result: Grade | None) -> dict:
+        return _feedback_context(self.request, self.deck, state, result)
+
+
+def _answer(request: HtmxHttpRequest, session) -> HttpResponse:
     """Grade the response on the server, keep it with the card, and show the answer with the four ratings.
 
     Nothing is scheduled yet; the question's token is spent, so the card can't be answered twice.
     """
-    studied = selectors.get_studied_deck(request.user, slug)
     token = request.POST.get("token", "")
     try:
         card = services.read_card_token(token, learner=request.user)
     except services.BadToken as error:
-        return _render_card(request, _card_context(request, studied.deck, notice=str(error)))
-    state = selectors.get_card_state(request.user, card.state_id)
+        return _render_card(request, session.next_card(str(error), error=True))
+    state = session.state(card.state_id)
+    if state is None:
+        return _render_card(request, session.next_card(NOT_IN_STUDY, error=True))
     if state.version != card.version:
         answered_here = state.pending_answer is not None and state.pending_answer.get("uuid") == card.client_uuid.hex
         if answered_here:  # a double click: the feedback already shown, once more
-            return _render_card(request, _feedback_context(request, studied.deck, state, _regrade(state)))
-        return _render_card(request, _card_context(request, studied.deck, notice="That card was already answered."))
+            return _render_card(request, session.feedback(state, _regrade(state)))
+        return _render_card(request, session.next_card("That card was already answered."))
     showing = cards.Showing(card.client_uuid)
     try:
         text, response = cards.read_response(state, showing, request.POST)
         result = cards.grade(state, response)
     except cards.BadResponse as error:
         # The same card, token and order again, so the learner can complete their answer.
-        counts = selectors.queue_counts(request.user, services.settings_for(request.user), timezone.now(), studied.deck)
-        context = _question_context(studied.deck, counts, state, token, showing, notice=str(error))
+        context = session.question(state, token, showing, str(error))
         return _render_card(request, {**context, "notice_is_error": True}, status=422)
     correct = result.correct if result is not None else None
     try:
@@ -200,9 +222,15 @@ def answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             learner=request.user, card=card, response=response, text=text, correct=correct
         )
     except services.StaleCard as error:
-        return _render_card(request, _card_context(request, studied.deck, notice=str(error)))
+        return _render_card(request, session.next_card(str(error)))
     state.pending_answer = {"uuid": card.client_uuid.hex, "response": response, "text": text, "correct": correct}
-    return _render_card(request, _feedback_context(request, studied.deck, state, result))
+    return _render_card(request, session.feedback(state, result))
+
+
+@require_POST
+@login_required
+def answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    return _answer(request, _DailySession(request, selectors.get_studied_deck(request.user, slug).deck))
 
 
 def _duration_ms(request: HtmxHttpRequest) -> int | None:
@@ -319,8 +347,6 @@ def study_settings(request: HtmxHttpRequest) -> HttpResponse:
 # review/session.html), over the cards of the learner's custom study of the deck instead of the queue;
 # its forms post to the custom study's own URLs (SessionUrls). A learner has at most one per deck.
 
-NOT_IN_STUDY = "That card is not part of this custom study; here is the study's next card."
-
 
 def _custom_urls(deck: Deck) -> SessionUrls:
     return SessionUrls(
@@ -412,42 +438,31 @@ def custom_session(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return _render_card(request, _custom_card_context(request, study))
 
 
+class _CustomSession(_DailySession):
+    """Where an answered card comes from and what follows it, in the learner's custom study of the deck."""
+
+    def __init__(self, request: HtmxHttpRequest, study: CustomStudy) -> None:
+        super().__init__(request, study.deck)
+        self.study = study
+
+    def state(self, state_id: int) -> ReviewState | None:
+        return selectors.custom_card_state(self.study, state_id)
+
+    def next_card(self, notice: str = "", *, error: bool = False) -> dict:
+        return _custom_card_context(self.request, self.study, notice=notice, error=error)
+
+    def question(self, state: ReviewState, token: str, showing: cards.Showing, notice: str) -> dict:
+        return {**_question_context(self.deck, None, state, token, showing, notice=notice), **_custom_extra(self.study)}
+
+    def feedback(self, state: ReviewState, result: Grade | None) -> dict:
+        return {**_custom_feedback(self.request, self.study, state, result), **_custom_extra(self.study)}
+
+
 @require_POST
 @login_required
 def custom_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    """As `answer`, for a card of the custom study: graded and kept on the server, then its feedback."""
-    study = selectors.get_custom_study(request.user, slug)
-    token = request.POST.get("token", "")
-    try:
-        card = services.read_card_token(token, learner=request.user)
-    except services.BadToken as error:
-        return _render_card(request, _custom_card_context(request, study, notice=str(error), error=True))
-    state = selectors.custom_card_state(study, card.state_id)
-    if state is None:
-        return _render_card(request, _custom_card_context(request, study, notice=NOT_IN_STUDY, error=True))
-    if state.version != card.version:
-        answered_here = state.pending_answer is not None and state.pending_answer.get("uuid") == card.client_uuid.hex
-        if answered_here:  # a double click: the feedback already shown, once more
-            feedback = _custom_feedback(request, study, state, _regrade(state))
-            return _render_card(request, {**feedback, **_custom_extra(study)})
-        return _render_card(request, _custom_card_context(request, study, notice="That card was already answered."))
-    showing = cards.Showing(card.client_uuid)
-    try:
-        text, response = cards.read_response(state, showing, request.POST)
-        result = cards.grade(state, response)
-    except cards.BadResponse as error:
-        # The same card, token and order again, so the learner can complete their answer.
-        context = _question_context(study.deck, None, state, token, showing, notice=str(error))
-        return _render_card(request, {**context, **_custom_extra(study), "notice_is_error": True}, status=422)
-    correct = result.correct if result is not None else None
-    try:
-        state.version = services.record_answer(
-            learner=request.user, card=card, response=response, text=text, correct=correct
-        )
-    except services.StaleCard as error:
-        return _render_card(request, _custom_card_context(request, study, notice=str(error)))
-    state.pending_answer = {"uuid": card.client_uuid.hex, "response": response, "text": text, "correct": correct}
-    return _render_card(request, {**_custom_feedback(request, study, state, result), **_custom_extra(study)})
+    """As `answer`, for a card of the custom study."""
+    return _answer(request, _CustomSession(request, selectors.get_custom_study(request.user, slug)))
 
 
 @require_POST
