@@ -293,10 +293,12 @@ class ReviewLog(models.Model):
 class ReviewDay(models.Model):
     """A learner's reviews of one deck on one of their days, summed: the rows the progress pages read.
 
-    Written only by database triggers on ReviewLog (migration 0003): each insert adds its review,
-    each delete (undo) takes it away, inside the same transaction. So the summary can't drift from
-    the log, and recording a review costs no extra query. The progress pages read a few hundred of
-    these rows a year instead of every review.
+    Written only by database triggers on ReviewLog (their SQL in review/summary.py): each insert adds
+    its review, each delete (undo) takes it away, inside the same transaction, and an UPDATE of a log
+    row is refused. So the summary can't drift from the log, and recording a review costs no extra
+    query. A missing trigger fails the system check review.E001; `manage.py repair_review_summary`
+    reinstalls it and recomputes the sums. The progress pages read a few hundred of these rows a year
+    instead of every review.
     """
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
