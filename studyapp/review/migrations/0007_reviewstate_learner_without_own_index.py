@@ -6,16 +6,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('review', '0006_customstudy'),
+        ("review", "0006_customstudy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reviewstate',
-            name='learner',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='review_states', to=settings.AUTH_USER_MODEL),
+            model_name="reviewstate",
+            name="learner",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="review_states",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]
