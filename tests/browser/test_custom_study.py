@@ -22,17 +22,17 @@ def test_a_cram_is_started_from_the_study_page_and_answered_by_keyboard(live_ser
     before = list(ReviewState.objects.order_by("pk").values("pk", "state", "due", "reps", "stability"))
     log_in(page, live_server, "cram_student", PASSWORD)
     page.goto(f"{live_server.url}/study/{deck.slug}/")
-    page.wait_for_selector("#study-card[data-phase='question']")
+    page.wait_for_selector("#study-card[data-phase='question'][data-ready]")
 
     page.get_by_role("link", name="Custom study").click()
     page.get_by_label("Cram the whole deck").check()
     page.get_by_role("button", name="Start").click()
-    page.wait_for_selector("#study-card[data-phase='question']")
+    page.wait_for_selector("#study-card[data-phase='question'][data-ready]")
     assert "Custom study: Cram the whole deck — 0 of 2 done" in page.locator("#custom-progress").inner_text()
 
     page.keyboard.type("Trotsky")  # focus starts in the answer box
     page.keyboard.press("Enter")
-    page.wait_for_selector("#study-card[data-phase='feedback']")
+    page.wait_for_selector("#study-card[data-phase='feedback'][data-ready]")
     assert page.locator(".verdict").inner_text().startswith("Right")
     page.keyboard.press("3")
     page.wait_for_selector("#custom-progress:has-text('1 of 2 done')")

@@ -42,16 +42,16 @@ def _answer_by_keyboard(page) -> None:
     else:
         page.keyboard.type("Trotsky")
         page.keyboard.press("Enter")
-    page.wait_for_selector("#study-card[data-phase='feedback']")
+    page.wait_for_selector("#study-card[data-phase='feedback'][data-ready]")
     page.keyboard.press("3")
-    page.wait_for_selector("#study-card[data-phase='question']")
+    page.wait_for_selector("#study-card[data-phase='question'][data-ready]")
 
 
 def test_a_student_studies_five_cards_by_keyboard_and_sees_the_counts_change(demo, live_server, page):
     log_in(page, live_server, "ben", "ben-studies-1927")
     page.goto(f"{live_server.url}/study/")
     page.get_by_role("button", name="Study this deck").first.click()
-    page.wait_for_selector("#study-card[data-phase='question']")
+    page.wait_for_selector("#study-card[data-phase='question'][data-ready]")
     new_before, _, _ = _counts(page)
     assert new_before == 20
 
@@ -74,7 +74,7 @@ def test_the_answer_feedback_shows_the_source_sentence(demo, live_server, page):
     log_in(page, live_server, "ben", "ben-studies-1927")
     page.goto(f"{live_server.url}/study/")
     page.get_by_role("button", name="Study this deck").first.click()
-    page.wait_for_selector("#study-card[data-phase='question']")
+    page.wait_for_selector("#study-card[data-phase='question'][data-ready]")
     kind = page.locator(".study-card").get_attribute("data-kind")
     if kind in {"typed", "cloze", "number"}:
         page.keyboard.type("a wrong answer")
@@ -86,7 +86,7 @@ def test_the_answer_feedback_shows_the_source_sentence(demo, live_server, page):
         page.keyboard.press(_answer_first_step.get(kind, "Enter"))
         if kind == "multiple_choice":
             page.keyboard.press("Enter")
-    page.wait_for_selector("#study-card[data-phase='feedback']")
+    page.wait_for_selector("#study-card[data-phase='feedback'][data-ready]")
     assert page.locator(".in-context mark").count() == 1
     assert page.locator(".rating").count() == 4
     screenshot(page, "study-feedback")

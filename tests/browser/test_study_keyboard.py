@@ -46,11 +46,17 @@ def deck_of(learner, *items: dict):
 def open_session(page, live_server, deck) -> None:
     log_in(page, live_server, "kbd_student", PASSWORD)
     page.goto(f"{live_server.url}/study/{deck.slug}/")
-    page.wait_for_selector("#study-card[data-phase='question']")
+    page.wait_for_selector("#study-card[data-phase='question'][data-ready]")
 
 
 def focused(page, script: str):
     return page.evaluate(f"(() => {{ const el = document.activeElement; return {script}; }})()")
+
+
+def wait_for_focus(page, script: str) -> None:
+    """A swapped-in card is set up (focused, its keys live) once htmx has settled it, a moment after the swap."""
+    page.wait_for_selector("#study-card[data-ready]")
+    page.wait_for_function(f"(() => {{ const el = document.activeElement; return el && ({script}); }})()")
 
 
 def shown_events(page) -> list[str]:
@@ -84,10 +90,10 @@ def test_a_chronology_is_ordered_and_checked_by_keyboard_alone(live_server, page
     assert "is now" in page.locator("[data-order-status]").inner_text()
 
     page.keyboard.press("Enter")
-    page.wait_for_selector("#study-card[data-phase='feedback']")
+    page.wait_for_selector("#study-card[data-phase='feedback'][data-ready]")
     assert page.locator(".verdict").inner_text().startswith("Right")
     page.keyboard.press("3")
-    page.wait_for_selector("#study-card[data-phase='question'], .empty-queue")
+    page.wait_for_selector("#study-card[data-phase='question'][data-ready]")  # back within the learn-ahead limit
     assert ReviewLog.objects.get().was_correct is True
 
 
@@ -100,13 +106,13 @@ def test_a_multiple_choice_card_is_answered_by_keyboard_and_an_empty_check_says_
     page.keyboard.press("Enter")  # nothing ticked
     page.wait_for_selector(".notice.error")
     assert page.locator(".notice.error").inner_text() == "Pick at least one choice."
-    assert focused(page, "el.name") == "choice"
+    wait_for_focus(page, "el.name === 'choice' && el.dataset.choiceKey === '1'")
 
     texts = [text.strip() for text in page.locator(".choice").all_inner_texts()]
     right = next(index for index, text in enumerate(texts, start=1) if text.endswith("Leon Trotsky"))
     page.keyboard.press(str(right))
     page.keyboard.press("Enter")
-    page.wait_for_selector("#study-card[data-phase='feedback']")
+    page.wait_for_selector("#study-card[data-phase='feedback'][data-ready]")
     assert page.locator(".verdict").inner_text().startswith("Right")
 
 
@@ -122,7 +128,7 @@ def test_space_never_answers_a_true_or_false_card(live_server, page, learner):
     assert page.locator("#study-card").get_attribute("data-phase") == "question"
     assert ReviewState.objects.get().pending_answer is None
     page.keyboard.press("f")
-    page.wait_for_selector("#study-card[data-phase='feedback']")
+    page.wait_for_selector("#study-card[data-phase='feedback'][data-ready]")
     assert page.locator(".verdict").inner_text().startswith("Right")
 
 
@@ -142,6 +148,7 @@ def test_undo_suspend_and_bury_work_beside_a_text_box(live_server, page, learner
     page.keyboard.press("Alt+b")
     page.wait_for_selector(".notice:has-text('Buried until tomorrow')")
     assert "Who was its secretary?" in page.locator(".prompt").inner_text()
+    wait_for_focus(page, "el.id === 'response'")
 
     page.keyboard.press("Escape")  # out of the text box, the plain letter works
     page.keyboard.press("s")

@@ -138,7 +138,8 @@
 
   document.addEventListener("keydown", function (e) {
     var card = studyCard();
-    if (!card || e.ctrlKey || e.metaKey) return;
+    // Keys wait for a swapped-in card to be set up: none acts on a card the learner has not seen yet.
+    if (!card || !card.dataset.ready || e.ctrlKey || e.metaKey) return;
     var handled = false;
     if (e.altKey) {
       if (ALT_ACTIONS[e.code]) handled = click(card, '[data-key="' + ALT_ACTIONS[e.code] + '"]');
@@ -192,6 +193,7 @@
     if (card && root.contains(card)) {
       if (card.dataset.phase === "question") shownAt = Date.now();
       focusCard(card);
+      card.dataset.ready = "1";
     }
   }
 
