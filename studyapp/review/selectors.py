@@ -72,11 +72,11 @@ _NEXT_QUEUE = """CASE
 END"""
 
 
-def _queue_sql(queue: str, *, deck: bool, tie_break: bool = False) -> str:
+def _queue_sql(queue: str, *, deck: bool, select: str = "id", tie_break: bool = False) -> str:
     deck_filter = " AND deck_id = %(deck)s" if deck else ""
     order = "due, id" if tie_break else "due"
     return (
-        f"SELECT id FROM {_STATES} WHERE learner_id = %(learner)s{deck_filter} AND suspended = %(no)s"  # noqa: S608
+        f"SELECT {select} FROM {_STATES} WHERE learner_id = %(learner)s{deck_filter} AND suspended = %(no)s"  # noqa: S608
         f" AND (buried_until IS NULL OR buried_until <= %(now)s) AND {_QUEUES[queue]} ORDER BY {order}"
     )
 
@@ -97,7 +97,9 @@ def _counts_sql(*, deck: bool) -> str:
         f"(SELECT COUNT(*) FROM {_LOGS} WHERE learner_id = %(learner)s AND reviewed_at >= %(day_start)s"  # noqa: S608
         " AND state = 'review') AS reviews_done",
         *(
-            f"(SELECT COUNT(*) FROM ({_queue_sql(queue, deck=deck)} LIMIT {cap}) AS {queue}_rows) AS {queue}"  # noqa: S608
+            # Counting selects no id, so PostgreSQL too can count from the queue index alone.
+            f"(SELECT COUNT(*) FROM ({_queue_sql(queue, deck=deck, select='1')} LIMIT {cap}) AS {queue}_rows)"  # noqa: S608
+            f" AS {queue}"
             for queue, cap in capped.items()
         ),
     ]
@@ -120,8 +122,9 @@ _CARD_COLUMNS = ", ".join(
 
 def _with_card(chosen: str) -> str:
     """Select the columns of `chosen` (a subquery with a `next_id` column) and the card that id names."""
+    # MATERIALIZED: SQLite otherwise computed the chosen id twice, for the join and for the select list.
     return (
-        f"SELECT chosen.*, {_CARD_COLUMNS} FROM ({chosen}) AS chosen"  # noqa: S608 - SQL of our own
+        f"WITH chosen AS MATERIALIZED ({chosen}) SELECT chosen.*, {_CARD_COLUMNS} FROM chosen"  # noqa: S608
         f" LEFT JOIN {_STATES} s ON s.id = chosen.next_id"
         f" LEFT JOIN {Item._meta.db_table} i ON i.id = s.item_id"
         f" LEFT JOIN {Passage._meta.db_table} p ON p.id = i.passage_id"
