@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
-from studyapp.library.models import Deck, Item, Passage, Tag
+from studyapp.library.models import Deck, Item, ItemKind, Passage, Tag
 from studyapp.review.models import (
     CardState,
     CustomStudy,
@@ -277,15 +277,20 @@ def get_state_for_learner(learner, state_id: int) -> ReviewState:
     return get_object_or_404(ReviewState.objects.select_related("item", "item__deck"), pk=state_id, learner=learner)
 
 
+def _with_parts(state: ReviewState | None) -> ReviewState | None:
+    """The item's choices or events loaded, for the two kinds that have them (no query for the others)."""
+    if state is not None and state.item.kind in _PARTS:
+        prefetch_related_objects([state.item], _PARTS[state.item.kind])
+    return state
+
+
+_PARTS = {ItemKind.MULTIPLE_CHOICE: "choices", ItemKind.CHRONOLOGY: "events"}
+
+
 def get_card_state(learner, state_id: int) -> ReviewState:
-    """A learner's own review state with all its card shows: item, passage, deck, choices and events (404 otherwise)."""
-    return get_object_or_404(
-        ReviewState.objects.select_related("item", "item__passage", "deck").prefetch_related(
-            "item__choices", "item__events"
-        ),
-        pk=state_id,
-        learner=learner,
-    )
+    """A learner's own review state with all its card shows: item, passage, deck, choices or events (404 otherwise)."""
+    states = ReviewState.objects.select_related("item", "item__passage", "deck")
+    return _with_parts(get_object_or_404(states, pk=state_id, learner=learner))
 
 
 def set_aside(learner, deck: Deck, **flags: bool) -> QuerySet[ReviewState]:
@@ -424,9 +429,8 @@ def next_custom_card(study: CustomStudy) -> CustomStudyCard | None:
 
 def custom_card_state(study: CustomStudy, state_id: int) -> ReviewState | None:
     """The state of this study's card with the given state id (with all its card shows), or None if not in it."""
-    return (
+    return _with_parts(
         ReviewState.objects.select_related("item", "item__passage", "deck")
-        .prefetch_related("item__choices", "item__events")
         .filter(pk=state_id, learner_id=study.learner_id, pk__in=study.cards.values("state_id"))
         .first()
     )

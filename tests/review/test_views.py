@@ -662,6 +662,26 @@ def test_the_rate_round_trip_takes_at_most_8_queries_whatever_the_deck_size(
     rate_round_trip(client, student_a, size, django_assert_max_num_queries(8))
 
 
+@pytest.mark.parametrize(("kind", "queries"), [(ItemKind.TYPED, 5), (ItemKind.MULTIPLE_CHOICE, 6)], ids=str)
+def test_the_answer_takes_5_queries_and_one_more_for_choices(
+    client, student_a, kind, queries, django_assert_num_queries
+):
+    deck = DeckFactory(title="One kind", slug="one-kind")
+    item = make_item(deck, kind, passage=passage(deck, 0))
+    study(student_a, deck)
+    client.force_login(student_a)
+    html = show(client, deck, htmx=True)
+    fields = {"token": token_in(html), **right_response(item, html)}
+
+    # 1. the user; 2. the studied deck; 3. the state with its item, passage and deck; (4. the choices);
+    # 4. UPDATE the state with the kept answer; 5. the sentence's paragraph for the feedback
+    with django_assert_num_queries(queries):
+        response = client.post(url("answer", deck), fields, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert 'data-phase="feedback"' in response.content.decode()
+
+
 def test_the_rate_round_trip_costs_the_same_for_10_and_200_items(client, student_a):
     small = rate_round_trip(client, student_a, 10, CaptureQueriesContext(connection))
     large = rate_round_trip(client, student_a, 200, CaptureQueriesContext(connection))
