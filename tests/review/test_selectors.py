@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
+from studyapp.library.models import Item, ItemKind
 from studyapp.review import selectors, services
 from studyapp.review.models import CardState, Rating, ReviewState
 from studyapp.review.templatetags.review_tags import capped
@@ -306,12 +308,12 @@ def test_next_due_at_ignores_another_learners_items(student_a, student_b, deck):
 # --- cost --------------------------------------------------------------------------------------------------
 
 
-def test_the_study_queue_takes_one_query_for_the_counts_and_the_card_with_its_item_passage_and_deck(
+def test_the_study_queue_takes_one_query_for_the_counts_and_one_for_the_card_with_its_item_passage_and_deck(
     student_a, mixed_queue, deck, django_assert_num_queries
 ):
     study_settings = services.settings_for(student_a)
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         counts, state = selectors.study_queue(student_a, study_settings, NOW, deck)
     with django_assert_num_queries(0):
         assert state.item.prompt
@@ -321,24 +323,30 @@ def test_the_study_queue_takes_one_query_for_the_counts_and_the_card_with_its_it
     assert state.pk == mixed_queue["learning_due"].pk
 
 
-def test_the_study_queue_serves_what_next_card_serves_for_its_counts(student_a, mixed_queue):
-    study_settings = services.settings_for(student_a)
+def test_the_card_built_from_the_queues_row_is_the_card_the_orm_loads(student_a, deck):
+    [item] = make_items(deck, 1, passage_index=1)
+    Item.objects.filter(pk=item.pk).update(
+        accepted_answers=["Bronstein"], kind=ItemKind.NUMBER, tolerance=Decimal("1.5")
+    )
+    [state] = study(student_a, deck)
+    ReviewState.objects.filter(pk=state.pk).update(pending_answer={"uuid": "u", "text": "1923"})
 
-    for now in (NOW, NOW + timedelta(days=1), NOW - timedelta(days=40), NOW + timedelta(minutes=40)):
-        counts, state = selectors.study_queue(student_a, study_settings, now)
-        assert state == selectors.next_card(student_a, study_settings, now, counts)
-        if state is not None:  # built from the row as the ORM would load it
-            loaded = ReviewState.objects.select_related("item__passage", "deck").get(pk=state.pk)
-            assert (state.due, state.pending_answer, state.item.accepted_answers) == (
-                loaded.due,
-                loaded.pending_answer,
-                loaded.item.accepted_answers,
-            )
-            assert (state.item.tolerance, state.item.passage, state.deck.slug) == (
-                loaded.item.tolerance,
-                loaded.item.passage,
-                loaded.deck.slug,
-            )
+    _counts, built = selectors.study_queue(student_a, services.settings_for(student_a), NOW, deck)
+
+    loaded = ReviewState.objects.select_related("item__passage", "deck").get(pk=state.pk)
+    fields = ("due", "pending_answer", "suspended", "version")
+    assert [getattr(built, name) for name in fields] == [getattr(loaded, name) for name in fields]
+    assert (built.item.accepted_answers, built.item.tolerance, built.item.created_at) == (
+        ["Bronstein"],
+        Decimal("1.5"),
+        loaded.item.created_at,
+    )
+    assert (built.item.passage, built.item.passage.text, built.deck.slug) == (
+        loaded.item.passage,
+        loaded.item.passage.text,
+        deck.slug,
+    )
+    assert built.due.tzinfo is not None
 
 
 def test_queue_counts_stay_one_query_for_every_queue(student_a, mixed_queue, django_assert_num_queries):
@@ -347,5 +355,5 @@ def test_queue_counts_stay_one_query_for_every_queue(student_a, mixed_queue, dja
     for now in (NOW, NOW + timedelta(days=1), NOW - timedelta(days=40)):
         with django_assert_num_queries(1):
             selectors.queue_counts(student_a, study_settings, now)
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(2):
             selectors.study_queue(student_a, study_settings, now)
