@@ -35,7 +35,8 @@ ROUND_TRIPS_COUNTED = 5
 # (÷ constant page/s) is still printed, but no longer a target: the constant page does no write.
 TARGET_FLOOR_RATIO = 0.6
 GOAL_FLOOR_RATIO = 0.8
-TARGET_QUERIES = 8
+# Issue 9 let the round trip read the rated state again (one query more than the 8 of before).
+TARGET_QUERIES = 9
 TARGET_SCALE_RATIO = 1.3
 # The learner dashboard (/progress/) with 1,000,000 review-log rows against 10,000 (bench.seed.seed_history).
 DASHBOARD_WARMUP = 5
