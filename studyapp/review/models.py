@@ -234,8 +234,6 @@ class ReviewState(models.Model):
                 condition=Q(state__in=["learning", "relearning"]),
                 name="reviewstate_learning_idx",
             ),
-            # The counts of new items introduced today.
-            models.Index(fields=["learner", "first_review"], name="reviewstate_introduced_idx"),
         ]
 
     def __str__(self) -> str:
@@ -282,9 +280,8 @@ class ReviewLog(models.Model):
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=4), name="reviewlog_rating_1_to_4"),
         ]
         indexes = [
-            # "Reviews today" (the queue counts those of review-state cards: `state` spares a table
-            # lookup per review), undo's "newest review", and the history charts.
-            models.Index(fields=["learner", "reviewed_at", "state"], name="reviewlog_learner_time_idx"),
+            # "Reviews today", undo's "newest review", and the history charts.
+            models.Index(fields=["learner", "reviewed_at"], name="reviewlog_learner_time_idx"),
             # An item's history.
             models.Index(fields=["item", "learner", "reviewed_at"], name="reviewlog_item_history_idx"),
         ]

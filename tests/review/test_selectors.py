@@ -9,7 +9,7 @@ import pytest
 
 from studyapp.library.models import Item, ItemKind
 from studyapp.review import selectors, services
-from studyapp.review.models import CardState, Rating, ReviewState
+from studyapp.review.models import CardState, Rating, ReviewDay, ReviewState
 from studyapp.review.templatetags.review_tags import capped
 from tests.factories import DeckFactory
 from tests.review.conftest import (
@@ -108,7 +108,8 @@ def test_the_counts_say_what_is_left_today(student_a, mixed_queue):
     assert counts.review == 2
     assert counts.new == 4
     assert counts.total == 9
-    assert counts.new_left_today == 16  # the four (re)learning items were introduced today
+    # Introductions are counted from the day's reviews (ReviewDay), and these states were made without any.
+    assert counts.new_left_today == 20
     assert counts.reviews_left_today == 200
 
 
@@ -192,6 +193,20 @@ def test_the_new_limit_counts_new_items_introduced_today_in_every_deck(student_a
 
     assert counts.new_left_today == 1
     assert counts.new == 1
+
+
+def test_the_days_limits_count_a_new_items_first_review_and_a_due_items_first_review_today(student_a, deck):
+    make_items(deck, 3, passage_index=None)
+    first, _second, third = study(student_a, deck)
+    answer(student_a, first, Rating.GOOD, now=NOW)
+    make_review_state(third, due=NOW - timedelta(days=1))
+    answer(student_a, third, Rating.AGAIN, now=NOW + timedelta(minutes=1))
+
+    counts = counts_of(student_a, NOW + timedelta(minutes=2))
+
+    assert (counts.new_left_today, counts.reviews_left_today) == (19, 199)
+    day = ReviewDay.objects.get(learner=student_a)
+    assert (day.new_items, day.memory_tests) == (1, 1)
 
 
 def test_a_new_item_answered_again_and_again_counts_once_against_the_limit(student_a, deck):
