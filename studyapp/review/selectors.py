@@ -75,31 +75,28 @@ def _queue_sql(queue: str, *, deck: bool, select: str = "id", tie_break: bool = 
 
 
 def _counts_sql(*, deck: bool) -> str:
-    """The day's figures, each a COUNT over at most its cap of rows (so its cost does not grow with the collection)."""
-    capped = {
-        "learning_now": "%(learning_cap)s",
-        "learning": "%(learning_cap)s",
-        "review": "%(review_cap)s",
-        "new": "%(new_cap)s",
-    }
-    counts = [
-        # The day's limits count across all decks, as in Anki: new items introduced today, and reviews
-        # done today (an item's first review of the day, of an item last seen on an earlier day: due
-        # reviews and interday learning, as Anki's v3 scheduler counts them). Both are read from the
-        # day's summary (ReviewDay, a row per deck studied today) rather than counted from the rows of
-        # every review today: counting cost 1 ms a card by a heavy learner's evening on PostgreSQL.
-        f"(SELECT COALESCE(SUM(new_items), 0) FROM {_DAYS} WHERE learner_id = %(learner)s AND day = %(today)s)"  # noqa: S608
-        " AS introduced",
-        f"(SELECT COALESCE(SUM(memory_tests), 0) FROM {_DAYS} WHERE learner_id = %(learner)s AND day = %(today)s)"  # noqa: S608
-        " AS reviews_done",
-        *(
-            # Counting selects no id, so PostgreSQL too can count from the queue index alone.
-            f"(SELECT COUNT(*) FROM ({_queue_sql(queue, deck=deck, select='1')} LIMIT {cap}) AS {queue}_rows)"  # noqa: S608
-            f" AS {queue}"
-            for queue, cap in capped.items()
-        ),
-    ]
-    return "SELECT " + ", ".join(counts)
+    """The day's figures, each counted over at most its cap of rows (so its cost does not grow with the collection).
+
+    Counting selects no id, so PostgreSQL too counts from the queue indexes alone; the learning items
+    due now are counted in the same pass as those due within the learn-ahead limit (the first rows of it).
+    """
+    capped = "(SELECT COUNT(*) FROM ({queue} LIMIT {cap}) AS rows)"
+    return (
+        "SELECT today.introduced, today.reviews_done, learning.now, learning.ahead, "  # noqa: S608 - SQL of our own
+        + capped.format(queue=_queue_sql("review", deck=deck, select="1"), cap="%(review_cap)s")
+        + ", "
+        + capped.format(queue=_queue_sql("new", deck=deck, select="1"), cap="%(new_cap)s")
+        # The day's limits count across all decks, as in Anki: new items introduced today, and reviews done
+        # today (an item's first review of the day, of an item last seen on an earlier day: due reviews and
+        # interday learning, as Anki's v3 scheduler counts them). Both are read from the day's summary
+        # (ReviewDay, a row per deck studied today) rather than counted from every review of the day,
+        # which cost 1 ms a card by a heavy learner's evening on PostgreSQL.
+        + " FROM (SELECT COALESCE(SUM(new_items), 0) AS introduced, COALESCE(SUM(memory_tests), 0) AS reviews_done"
+        + f" FROM {_DAYS} WHERE learner_id = %(learner)s AND day = %(today)s) AS today,"
+        + " (SELECT COUNT(*) FILTER (WHERE due <= %(now)s) AS now, COUNT(*) AS ahead FROM ("
+        + _queue_sql("learning", deck=deck, select="due")
+        + " LIMIT %(learning_cap)s) AS rows) AS learning"
+    )
 
 
 def _first_sql(queue: str, *, deck: bool) -> str:
