@@ -120,8 +120,8 @@ def _feedback_context(
     request: HtmxHttpRequest, deck: Deck, state: ReviewState, result: Grade | None, *, notice: str = ""
 ) -> dict:
     """The answer beside the learner's, the explanation, the source sentence and the four ratings."""
-    pending = state.pending_answer
-    token = services.make_card_token(learner=request.user, state=state, client_uuid=uuid.UUID(pending["uuid"]))
+    showing = uuid.UUID(state.pending_answer["uuid"])  # the rating records the answer under this showing's id
+    token = services.make_card_token(learner=request.user, state=state, client_uuid=showing)
     now = timezone.now()
     scheduler = scheduling.scheduler_for(services.settings_for(request.user), fuzz=False)
     intervals = scheduling.preview_intervals(scheduler, state, now)
@@ -135,7 +135,6 @@ def _feedback_context(
         "token": token,
         "reversed": cards.reversed_direction(state),
         "result": result,
-        "response_text": pending.get("text", ""),
         "paragraph": library_selectors.paragraph_of(passage) if passage else [],
         "ratings": [(rating, scheduling.format_interval(intervals[rating]), rating == suggested) for rating in Rating],
     }
