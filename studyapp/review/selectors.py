@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet, prefetch_related_objects
+from django.db.models.expressions import Col
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
@@ -185,21 +186,24 @@ def _instance(model, fields, values):
     """One model instance from its columns' raw values, converted as the ORM converts them (None if absent)."""
     if values[0] is None:  # the primary key: a LEFT JOIN that found nothing
         return None
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        for converter in _converters(field):
-            value = converter(value, field.get_col(model._meta.db_table), connection)
-        converted.append(value)
+    converted = list(values)
+    for index, converters, column in _conversions(model):
+        for converter in converters:
+            converted[index] = converter(converted[index], column, connection)
     return model.from_db(connection.alias, [field.attname for field in fields], converted)
 
 
 @functools.cache
-def _converters(field) -> list:
-    """The database's and the field's converters of a column's value (datetimes, JSON, decimals, booleans)."""
-    return [
-        *connection.ops.get_db_converters(field.get_col(field.model._meta.db_table)),
-        *field.get_db_converters(connection),
-    ]
+def _conversions(model) -> list[tuple[int, list, Col]]:
+    """Per column of the model that needs it: the database's and the field's converters (datetimes, JSON,
+    decimals, booleans), with the column expression they are given."""
+    conversions = []
+    for index, field in enumerate(model._meta.concrete_fields):
+        column = field.get_col(model._meta.db_table)
+        converters = [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]
+        if converters:
+            conversions.append((index, converters, column))
+    return conversions
 
 
 def queue_counts(learner, study_settings: StudySettings, now: datetime, deck: Deck | int | None = None) -> QueueCounts:
