@@ -157,6 +157,7 @@ def record_review(
     response: str = "",
     was_correct: bool | None = None,
     duration_ms: int | None = None,
+    fuzz: bool | None = None,
 ) -> ReviewOutcome:
     """Apply one rating to one card, exactly once.
 
@@ -165,12 +166,12 @@ def record_review(
     tab, undo) raises StaleCard and nothing is written. A replay of a recorded token returns the first
     result. The response and its correctness come from the answer kept by `record_answer`; `response`
     and `was_correct` are for server-side callers only (the demo history) and are ignored when the
-    card has a kept answer.
+    card has a kept answer. `fuzz` overrides FSRS_ENABLE_FUZZING (the demo history turns it off).
     """
     card = token if isinstance(token, CardToken) else read_card_token(token, learner=learner)
     try:
         with transaction.atomic():
-            return _record_review(learner, card, Rating(rating), now, response, was_correct, duration_ms)
+            return _record_review(learner, card, Rating(rating), now, response, was_correct, duration_ms, fuzz)
     except (IntegrityError, StaleCard):
         # A replay (the version has moved on), or a race that the unique submission id refused.
         existing = ReviewLog.objects.filter(learner=learner, client_uuid=card.client_uuid).first()
@@ -220,7 +221,7 @@ def _insert_log(log: ReviewLog) -> ReviewLog:
     return log
 
 
-def _record_review(learner, card: CardToken, rating, now, response, was_correct, duration_ms) -> ReviewOutcome:
+def _record_review(learner, card: CardToken, rating, now, response, was_correct, duration_ms, fuzz) -> ReviewOutcome:
     state = _shown_state(learner, card)
     pending = state.pending_answer
     if pending is not None:
@@ -230,7 +231,7 @@ def _record_review(learner, card: CardToken, rating, now, response, was_correct,
     study_settings = settings_for(learner)
     before = scheduling.snapshot(state)
     shown_as = state.state
-    new_card = scheduling.review(scheduling.scheduler_for(study_settings), state, rating, now, duration_ms)
+    new_card = scheduling.review(scheduling.scheduler_for(study_settings, fuzz=fuzz), state, rating, now, duration_ms)
     scheduling.apply_card(state, new_card)
     state.reps += 1
     if state.first_review is None:

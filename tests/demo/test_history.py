@@ -79,7 +79,10 @@ def ada_without_history(settings):
     ("hour", "minute"),
     [(0, 36), (3, 59), (4, 0), (21, 30)],  # her day starts at 04:00 (UTC, her time zone)
 )
-def test_the_demo_student_finds_work_waiting_whatever_the_hour_make_run_starts(ada_without_history, hour, minute):
+def test_the_demo_student_finds_work_waiting_whatever_the_hour_make_run_starts(
+    ada_without_history, hour, minute, settings
+):
+    settings.FSRS_ENABLE_FUZZING = True  # as `make run` has it: the history turns fuzz off for itself
     until = datetime(2026, 3, 10, hour, minute, tzinfo=UTC)  # `make run` loads the demo with until=now
     deck = Deck.objects.get(slug=DEMO_DECK_SLUG)
 
