@@ -156,19 +156,8 @@ class ReviewStateQuerySet(models.QuerySet):
         return self.filter(learner=learner)
 
     def active(self, now) -> ReviewStateQuerySet:
-        """Not suspended and not buried at `now`."""
+        """Not suspended and not buried at `now` (the queue's SQL in review/selectors.py says the same)."""
         return self.filter(suspended=False).filter(Q(buried_until__isnull=True) | Q(buried_until__lte=now))
-
-    def learning_due(self, now) -> ReviewStateQuerySet:
-        """Learning and relearning items whose step is due."""
-        return self.filter(state__in=[CardState.LEARNING, CardState.RELEARNING], due__lte=now)
-
-    def review_due(self, day_end) -> ReviewStateQuerySet:
-        """Review items due before the learner's day ends."""
-        return self.filter(state=CardState.REVIEW, due__lt=day_end)
-
-    def new(self) -> ReviewStateQuerySet:
-        return self.filter(state=CardState.NEW)
 
 
 class ReviewState(models.Model):

@@ -149,8 +149,6 @@ def _params(learner, study_settings: StudySettings, now: datetime, deck: Deck | 
         "learning_cap": COUNT_CAP,
         "review_cap": min(study_settings.reviews_per_day, COUNT_CAP),
         "new_cap": min(study_settings.new_per_day, COUNT_CAP),
-        "reviews_per_day": study_settings.reviews_per_day,
-        "new_per_day": study_settings.new_per_day,
     }
 
 
