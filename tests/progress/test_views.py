@@ -146,47 +146,38 @@ def test_the_item_history_of_an_item_not_yet_reviewed_does_not_show_its_answer(c
     assert "Bronstein" not in html
 
 
-def test_the_item_history_of_a_cloze_not_yet_reviewed_shows_neither_its_blank_nor_its_source_sentence(
-    client, student_a, deck
-):
+@pytest.fixture
+def cloze(deck):
+    """A cloze item drawn from the first sentence of the deck's source, its second word blanked."""
     sentence = deck.source.passages.get(index=0)
     blanked = sentence.text.split()[1]
-    item = ItemFactory(
-        deck=deck,
-        kind=ItemKind.CLOZE,
-        passage=sentence,
-        prompt=sentence.text.replace(blanked, "{{" + blanked + "}}", 1),
-        answer="",
-    )
+    prompt = sentence.text.replace(blanked, "{{" + blanked + "}}", 1)
+    return ItemFactory(deck=deck, kind=ItemKind.CLOZE, passage=sentence, prompt=prompt, answer="")
+
+
+def test_the_item_history_of_a_cloze_not_yet_reviewed_shows_neither_its_blank_nor_its_source_sentence(
+    client, student_a, deck, cloze
+):
     study(student_a, deck)
     client.force_login(student_a)
 
-    html = client.get(reverse("progress:item", args=[item.pk])).content.decode()
+    html = client.get(reverse("progress:item", args=[cloze.pk])).content.decode()
 
     assert "[…]" in html
-    assert blanked not in html
-    assert sentence.text not in html
+    assert cloze.answer not in html
+    assert cloze.passage.text not in html
     assert "Read it in the source" not in html
     assert "after your first review" in html
 
 
-def test_the_item_history_shows_the_source_sentence_once_the_item_is_reviewed(client, student_a, deck):
-    sentence = deck.source.passages.get(index=0)
-    blanked = sentence.text.split()[1]
-    item = ItemFactory(
-        deck=deck,
-        kind=ItemKind.CLOZE,
-        passage=sentence,
-        prompt=sentence.text.replace(blanked, "{{" + blanked + "}}", 1),
-        answer="",
-    )
-    [state] = [s for s in study(student_a, deck) if s.item_id == item.pk]
+def test_the_item_history_shows_the_source_sentence_once_the_item_is_reviewed(client, student_a, deck, cloze):
+    [state] = [s for s in study(student_a, deck) if s.item_id == cloze.pk]
     answer(student_a, state, Rating.GOOD, now=timezone.now())
     client.force_login(student_a)
 
-    html = client.get(reverse("progress:item", args=[item.pk])).content.decode()
+    html = client.get(reverse("progress:item", args=[cloze.pk])).content.decode()
 
-    assert sentence.text in html
+    assert cloze.passage.text in html
     assert "Read it in the source" in html
 
 
