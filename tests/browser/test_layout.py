@@ -71,3 +71,44 @@ def test_the_class_report_fits_its_box_on_a_desktop_and_the_page_fits_a_phone(pa
     page.reload()
     # On a phone the wide tables may scroll inside their boxes, but the page itself must not.
     assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
+
+
+def answer_whatever_is_shown(page) -> None:
+    """Give the card on screen some answer by keyboard, whatever its kind, and wait for its feedback."""
+    kind = page.locator(".study-card").get_attribute("data-kind")
+    if kind in {"typed", "cloze", "number"}:
+        page.keyboard.type("1923")
+    elif kind == "chronology":
+        page.keyboard.press("Alt+ArrowDown")
+    elif kind == "true_false":
+        page.keyboard.press("t")
+    elif kind == "multiple_choice":
+        page.keyboard.press("1")
+    if kind in {"basic", "reversed"}:
+        page.keyboard.press("Space")
+    elif kind != "true_false":
+        page.keyboard.press("Enter")
+    page.wait_for_selector("#study-card[data-phase='feedback'][data-ready]")
+
+
+def test_the_study_session_and_custom_study_fit_a_phone(page, live_server, demo_with_history):
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, "ada", "ada-studies-1927")
+    measured = {}
+
+    page.goto(f"{live_server.url}/study/{DECK}/")
+    page.wait_for_selector("#study-card[data-phase='question'][data-ready]")
+    measured["question"] = page.evaluate(PAGE_WIDTH)
+    answer_whatever_is_shown(page)
+    measured["feedback"] = page.evaluate(PAGE_WIDTH)
+    page.goto(f"{live_server.url}/study/{DECK}/custom/")
+    measured["custom study form"] = page.evaluate(PAGE_WIDTH)
+    screenshot(page, "custom-study-form-phone")
+    page.get_by_label("Cram the whole deck").check()
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_selector("#study-card[data-phase='question'][data-ready]")
+    measured["custom study question"] = page.evaluate(PAGE_WIDTH)
+
+    too_wide = {name: width for name, width in measured.items() if width > PHONE["width"]}
+    assert too_wide == {}, f"wider than the phone: {measured}"
+    screenshot(page, "custom-study-phone")
