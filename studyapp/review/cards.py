@@ -1,65 +1,22 @@
-"""What a card shows before and after answering, per item kind, and how a response is read and graded.
+"""A review card: an item's presentation (`library.presentation`) for one learner's review state.
 
-Before answering only the question travels to the browser: prompts with cloze blanks hidden,
-choices without their correctness, events without their dates. Choices and events are named in
-the page by opaque keys of one showing (see `Showing`), never by database ids, and shown in the
-order of those keys: the browser holds neither the secret that makes them nor anything to sort by.
+The state decides what presentation alone can't: which side a reversed item shows first, and which
+rating a graded answer suggests.
 """
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
-from django.utils.crypto import salted_hmac
 
+from studyapp.library import presentation
+from studyapp.library.grading import Grade
 from studyapp.library.models import ItemKind
-from studyapp.review import grading
-from studyapp.review.grading import Grade
+from studyapp.library.presentation import BadResponse, Question, Showing
 from studyapp.review.models import Rating, ReviewState
 
-SELF_RATED_KINDS = frozenset({ItemKind.BASIC, ItemKind.REVERSED})
-_KEY_SALT = "studyapp.review.cards.showing-key"
-
-
-class BadResponse(ValueError):
-    """A response that can't be graded (e.g. an order that leaves out an event)."""
-
-
-@dataclass(frozen=True)
-class Showing:
-    """One showing of a card, named by its submission id (the card token's `u`).
-
-    Each choice or event gets a key that is an HMAC of the showing and its id under the site's
-    secret: the same for every render of this showing, different for the next, and impossible for
-    the browser to compute or to invert. Sorting by key is the shuffle, so there is no seed to re-run.
-    """
-
-    client_uuid: uuid.UUID
-
-    def key(self, kind: str, pk: int) -> str:
-        return salted_hmac(_KEY_SALT, f"{self.client_uuid.hex}:{kind}:{pk}", algorithm="sha256").hexdigest()[:16]
-
-    def keyed(self, kind: str, rows) -> list[tuple[str, Any]]:
-        """(key, row) pairs in key order: the order the learner sees."""
-        return sorted(((self.key(kind, row.pk), row) for row in rows), key=lambda pair: pair[0])
-
-
-@dataclass(frozen=True)
-class Question:
-    kind: str
-    prompt: str  # Markdown, with a cloze blank hidden
-    reversed: bool
-    choices: list[tuple[str, str]]  # (key, text) in the order shown
-    several_correct: bool
-    events: list[tuple[str, str]]  # (key, text) in the order shown, never the true order
-
-    @property
-    def types_answer(self) -> bool:
-        """Whether the answer is typed into a text box, where plain letter keys can't be shortcuts."""
-        return self.kind in {ItemKind.TYPED, ItemKind.CLOZE, ItemKind.NUMBER}
+__all__ = ["BadResponse", "Question", "Showing", "grade", "question", "read_response", "suggested_rating"]
 
 
 def reversed_direction(state: ReviewState) -> bool:
@@ -68,80 +25,15 @@ def reversed_direction(state: ReviewState) -> bool:
 
 
 def question(state: ReviewState, showing: Showing) -> Question:
-    item = state.item
-    reversed = reversed_direction(state)
-    prompt = item.answer if reversed else item.prompt
-    if item.kind == ItemKind.CLOZE:
-        prompt = item.prompt.replace("{{" + (item.cloze_blank or "") + "}}", "[…]", 1)
-    choices, several, events = [], False, []
-    if item.kind == ItemKind.MULTIPLE_CHOICE:
-        rows = list(item.choices.all())
-        choices = [(key, choice.text) for key, choice in showing.keyed("choice", rows)]
-        # Whether to offer checkboxes or radio buttons; Moodle says "select one or more" too.
-        several = sum(choice.is_correct for choice in rows) > 1
-    elif item.kind == ItemKind.CHRONOLOGY:
-        rows = list(item.events.all())
-        keyed = showing.keyed("event", rows)
-        if [event.pk for _, event in keyed] == [event.pk for event in sorted(rows, key=lambda e: e.sort_key)]:
-            keyed = keyed[1:] + keyed[:1]  # shown already in order would make the card trivial
-        events = [(key, event.text) for key, event in keyed]
-    return Question(item.kind, prompt, reversed, choices, several, events)
+    return presentation.question(state.item, showing, reversed=reversed_direction(state))
 
 
 def read_response(state: ReviewState, showing: Showing, data: QueryDict) -> tuple[str, Any]:
-    """The response as text for the log, and as the grader takes it (choice and event ids, or text).
-
-    Keys that are not this showing's are refused like a missing answer: they can only be forged
-    or come from another showing of the card.
-    """
-    kind = state.item.kind
-    if kind == ItemKind.MULTIPLE_CHOICE:
-        by_key = dict(showing.keyed("choice", state.item.choices.all()))
-        picked = data.getlist("choice")
-        if not picked:
-            raise BadResponse("Pick at least one choice.")
-        if any(key not in by_key for key in picked):
-            raise BadResponse("Pick one of the choices shown.")
-        chosen = [by_key[key] for key in dict.fromkeys(picked)]
-        return "; ".join(choice.text for choice in chosen), [choice.pk for choice in chosen]
-    if kind == ItemKind.CHRONOLOGY:
-        keyed = showing.keyed("event", state.item.events.all())
-        positions = {}
-        for key, event in keyed:
-            try:
-                positions[event] = int(data.get(f"position-{key}", ""))
-            except ValueError:
-                raise BadResponse("Give every event a position.") from None
-        if sorted(positions.values()) != list(range(1, len(keyed) + 1)):
-            raise BadResponse(f"Give each event a different position from 1 to {len(keyed)}.")
-        order = sorted(positions, key=positions.__getitem__)
-        return " → ".join(event.text for event in order), [event.pk for event in order]
-    text = data.get("response", "").strip()
-    if kind == ItemKind.TRUE_FALSE and not text:
-        raise BadResponse("Choose True or False.")
-    return text[:500], text[:500]
+    return presentation.read_response(state.item, showing, data)
 
 
 def grade(state: ReviewState, response: Any) -> Grade | None:
-    """Grade a response; None for self-rated kinds (basic, reversed)."""
-    item = state.item
-    try:
-        if item.kind in SELF_RATED_KINDS:
-            return None
-        if response == "":
-            # "Show answer" without typing anything: the learner didn't know.
-            return Grade(False, 0.0, item.answer, "", "No answer given.")
-        if item.kind == ItemKind.NUMBER:
-            return grading.grade_number(response, answer=item.answer, tolerance=item.tolerance)
-        if item.kind == ItemKind.TRUE_FALSE:
-            return grading.grade_true_false(response, answer=item.answer)
-        if item.kind == ItemKind.MULTIPLE_CHOICE:
-            return grading.grade_choices(response, choices=[(c.pk, c.text, c.is_correct) for c in item.choices.all()])
-        if item.kind == ItemKind.CHRONOLOGY:
-            return grading.grade_order(response, events=[(e.pk, e.text, e.sort_key) for e in item.events.all()])
-        return grading.grade_text(response, answer=item.answer, accepted=item.accepted_answers)
-    except ValueError as error:
-        raise BadResponse(str(error)) from None
+    return presentation.grade(state.item, response)
 
 
 def suggested_rating(result: Grade | None) -> Rating:

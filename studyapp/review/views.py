@@ -24,7 +24,7 @@ from studyapp.library import selectors as library_selectors
 from studyapp.library.models import Deck
 from studyapp.review import cards, scheduling, selectors, services
 from studyapp.review.forms import CustomStudyForm, StudySettingsForm
-from studyapp.review.grading import Grade
+from studyapp.library.grading import Grade
 from studyapp.review.models import CustomStudy, Rating, ReviewState
 
 

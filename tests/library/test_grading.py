@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from studyapp.review.grading import (
+from studyapp.library.grading import (
     _format_number,
     grade_choices,
     grade_number,
