@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from studyapp.http import HtmxHttpRequest
 from studyapp.library import selectors as library_selectors
+from studyapp.library.grading import Grade
 from studyapp.library.models import Deck
 from studyapp.review import cards, scheduling, selectors, services
 from studyapp.review.forms import CustomStudyForm, StudySettingsForm
-from studyapp.library.grading import Grade
 from studyapp.review.models import CustomStudy, Rating, ReviewState
 
 
