@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "studyapp.accounts",
     "studyapp.library",
     "studyapp.review",
+    "studyapp.classroom",
+    "studyapp.quizzes",
     "studyapp.progress",
     "studyapp.demo",
     "django.contrib.admin",

@@ -24,4 +24,6 @@ urlpatterns = [
     path("", include("studyapp.library.urls")),
     path("", include("studyapp.review.urls")),
     path("", include("studyapp.progress.urls")),
+    path("", include("studyapp.classroom.urls")),
+    path("", include("studyapp.quizzes.urls")),
 ]

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from studyapp.accounts.models import User
+from studyapp.classroom.models import Assignment, Classroom, Membership
 from studyapp.library import services
 from studyapp.library.models import (
     Choice,
@@ -30,6 +31,7 @@ from studyapp.library.models import (
     Source,
     Tag,
 )
+from studyapp.quizzes.models import Attempt, Quiz, QuizItem, Selection
 from studyapp.review.models import CardState, Rating, ReviewDay, ReviewLog, ReviewState, StudiedDeck, StudySettings
 
 PASSWORD = "correct-horse-battery-1927"
@@ -309,3 +311,75 @@ class ReviewDayFactory(factory.django.DjangoModelFactory):
     new_items = 1
     memory_tests = 2
     memory_passes = 1
+
+
+class ClassroomFactory(factory.django.DjangoModelFactory):
+    """A class taught by its creator (pass `instructors=[...]` to add co-instructors)."""
+
+    class Meta:
+        model = Classroom
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Class {n}")
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def instructors(self, create, extracted, **kwargs):
+        if create:
+            self.instructors.add(self.created_by, *(extracted or ()))
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    classroom = factory.SubFactory(ClassroomFactory)
+    student = factory.SubFactory(UserFactory)
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    classroom = factory.SubFactory(ClassroomFactory)
+    deck = factory.SubFactory(DeckFactory)
+
+
+class QuizFactory(factory.django.DjangoModelFactory):
+    """A class quiz drawing `item_count` items at random from `decks` (pass `decks=[...]`)."""
+
+    class Meta:
+        model = Quiz
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Quiz {n}")
+    classroom = factory.SubFactory(ClassroomFactory)
+    owner = factory.SelfAttribute("classroom.created_by")
+    selection = Selection.RANDOM
+    item_count = 5
+
+    @factory.post_generation
+    def decks(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.decks.add(*extracted)
+
+
+class QuizItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuizItem
+
+    quiz = factory.SubFactory(QuizFactory, selection=Selection.FIXED, item_count=None)
+    item = factory.SubFactory(ItemFactory)
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class AttemptFactory(factory.django.DjangoModelFactory):
+    """A bare open attempt with no questions (for admin tests); real attempts start through quizzes.services."""
+
+    class Meta:
+        model = Attempt
+
+    quiz = factory.SubFactory(QuizFactory)
+    learner = factory.SubFactory(UserFactory)
+    number = 1
+    started_at = factory.LazyFunction(timezone.now)

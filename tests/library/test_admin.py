@@ -9,15 +9,20 @@ from django.forms import CheckboxInput
 from django.urls import reverse
 
 from studyapp.accounts.models import User
+from studyapp.classroom.models import Classroom
 from studyapp.library.models import Choice, Deck, Event, Item, ItemKind, Passage, Source, Tag
+from studyapp.quizzes.models import Attempt, Quiz
 from studyapp.review.models import ReviewDay, ReviewLog, ReviewState, StudiedDeck, StudySettings
 from tests.factories import (
+    AttemptFactory,
     ChoiceFactory,
+    ClassroomFactory,
     DeckFactory,
     EventFactory,
     GroupFactory,
     ItemFactory,
     PassageFactory,
+    QuizFactory,
     ReviewDayFactory,
     ReviewLogFactory,
     ReviewStateFactory,
@@ -45,10 +50,14 @@ FACTORIES = {
     ReviewState: ReviewStateFactory,
     ReviewLog: ReviewLogFactory,
     ReviewDay: ReviewDayFactory,
+    Classroom: ClassroomFactory,
+    Quiz: QuizFactory,
+    Attempt: AttemptFactory,
 }
 # Passages only ever come from splitting a source's text, so the admin offers no add page.
 # The review log is append-only: only reviews write it; its daily sums only its triggers.
-NO_ADD_PAGE = {Passage, ReviewLog, ReviewDay}
+# Attempts start only when a student starts one.
+NO_ADD_PAGE = {Passage, ReviewLog, ReviewDay, Attempt}
 
 
 def admin_url(model, view: str, *args) -> str:
