@@ -30,6 +30,11 @@ Decisions a caller should know:
   (“minus 40”, “40 BC”) or one beyond the bounds of `parse_number` (“1e999999999”) is refused with a note saying
   why, never an exception. `Grade.given` stays the learner's text; `Grade.diff` compares the number read with the
   answer.
+* Partial credit (`Grade.score`, the fraction a quiz question earns; review uses only `correct`), as Moodle gives it:
+  multiple choice with several answers adds each right pick's share and subtracts each wrong pick's, never below 0;
+  chronology scores the longest subsequence of events in the right relative order over the number of events (one
+  event alone is no order: 0); a number outside the tolerance but within `close_band` earns `CLOSE_NUMBER_CREDIT`.
+  Everything else scores 1 or 0.
 * `Grade.exact` says the response matched the canonical or an accepted answer after normalising (for a number:
   has the answer's value), and `Grade.shows_difference` says whether a diff is worth showing: not exact, and at
   least one segment that is not "equal". Forgiven typos, wrong answers and numbers merely within tolerance show
@@ -44,6 +49,7 @@ Decisions a caller should know:
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -133,6 +139,9 @@ _ENDINGS = {
 # A shorter stem makes coincidences of short words (“red”, “rer”) instead of words of one family.
 _MIN_STEM = 3
 
+# A number outside the tolerance but within `close_band` of the answer earns this share of the mark.
+CLOSE_NUMBER_CREDIT = 0.5
+
 _TRUE_WORDS = frozenset({"true", "t", "yes", "y"})
 _FALSE_WORDS = frozenset({"false", "f", "no", "n"})
 
@@ -140,7 +149,7 @@ _FALSE_WORDS = frozenset({"false", "f", "no", "n"})
 @dataclass(frozen=True)
 class Grade:
     correct: bool
-    score: float  # 0..1: partial credit for several-correct multiple choice and chronology, otherwise 1 or 0.
+    score: float  # 0..1, a quiz question's fraction; partial credit is described in the module docstring.
     expected: str  # The canonical answer to show.
     given: str  # What the learner answered, as text to show.
     note: str  # A short explanation, or "" when the answer is plainly right or plainly wrong.
@@ -405,14 +414,24 @@ def grade_number(response: str, *, answer: str, tolerance: Decimal) -> Grade:
     diff = _diff(shown, expected)
     if value == target:
         return Grade(True, 1.0, answer.strip(), given, "", diff, exact=True)
-    within = abs(value - target) <= tolerance
-    if not tolerance:
-        note = ""
-    elif within:
-        note = f"Within the tolerance of ±{_format_number(tolerance)}."
-    else:
-        note = f"Not within the tolerance of ±{_format_number(tolerance)}."
-    return Grade(within, 1.0 if within else 0.0, answer.strip(), given, note, diff)
+    off_by = abs(value - target)
+    if off_by <= tolerance:
+        note = f"Within the tolerance of ±{_format_number(tolerance)}." if tolerance else ""
+        return Grade(True, 1.0, answer.strip(), given, note, diff)
+    band = close_band(target, tolerance)
+    if off_by <= band:
+        note = f"Close (within ±{_format_number(band)}), but not right."
+        return Grade(False, CLOSE_NUMBER_CREDIT, answer.strip(), given, note, diff)
+    note = f"Not within the tolerance of ±{_format_number(tolerance)}." if tolerance else ""
+    return Grade(False, 0.0, answer.strip(), given, note, diff)
+
+
+def close_band(target: Decimal, tolerance: Decimal) -> Decimal:
+    """How far off a number may be and still earn `CLOSE_NUMBER_CREDIT`: twice the tolerance, or, with none, one unit
+    in the answer's last written place (1924 for 1923, 3.4 for 3.5) — Moodle's second, lower-graded numerical answer."""
+    if tolerance:
+        return 2 * tolerance
+    return Decimal(1).scaleb(min(target.normalize().as_tuple().exponent, 0))
 
 
 def _parse_truth(text: str) -> bool | None:
@@ -473,9 +492,9 @@ def grade_choices(selected: Sequence[int], *, choices: Sequence[tuple[int, str, 
 def grade_order(order: Sequence[int], *, events: Sequence[tuple[int, str, int]]) -> Grade:
     """Grade a chronology answer given as the event ids in the learner's order.
 
-    The score is the fraction of all pairs of events that the learner put in the right relative order (Kendall's
-    tau rescaled to 0..1): one neighbouring swap costs little, a reversed list scores 0. Pairs of all events are
-    used rather than neighbours only, so moving one event to the wrong end costs as much as it should.
+    The score is Moodle's ordering question's "longest ordered subset": the length of the longest run of events
+    (not necessarily adjacent) that the learner put in the right relative order, over the number of events. A
+    subset of one event is no order at all and scores 0, so a reversed list scores 0 as in Moodle.
     """
     if not events:
         raise ValueError("A chronology item needs events.")
@@ -488,11 +507,20 @@ def grade_order(order: Sequence[int], *, events: Sequence[tuple[int, str, int]])
     if len(order) != len(keys) or set(order) != set(keys):
         raise ValueError("The order must list each event id exactly once.")
     ranks = [keys[event_id] for event_id in order]
-    pairs = len(ranks) * (len(ranks) - 1) // 2
-    in_order = sum(1 for i in range(len(ranks)) for j in range(i + 1, len(ranks)) if ranks[i] < ranks[j])
-    correct = in_order == pairs
-    score = in_order / pairs if pairs else 1.0
+    longest = _longest_increasing_run(ranks)
+    correct = longest == len(ranks)
+    in_order = longest if longest >= 2 or correct else 0
+    score = in_order / len(ranks)
     expected = " → ".join(texts[event_id] for event_id in sorted(keys, key=keys.__getitem__))
     given = " → ".join(texts[event_id] for event_id in order)
-    note = "" if correct or in_order == 0 else f"{in_order} of {pairs} pairs of events in the right order."
+    note = "" if correct or in_order == 0 else f"{in_order} of {len(ranks)} events in the right order."
     return Grade(correct, score, expected, given, note)
+
+
+def _longest_increasing_run(values: Sequence[int]) -> int:
+    """The length of the longest strictly increasing subsequence (patience sorting, O(n log n))."""
+    tails: list[int] = []
+    for value in values:
+        place = bisect.bisect_left(tails, value)
+        tails[place : place + 1] = [value]
+    return len(tails)
