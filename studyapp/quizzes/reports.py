@@ -1,0 +1,317 @@
+"""Reads for the instructor's report on a quiz: its attempts, their score distribution, and the item analysis.
+
+The item analysis follows Moodle's quiz statistics (question/classes/statistics/questions/calculator.php),
+per item rather than per slot, since a quiz that draws at random puts different items in each place:
+
+- over the finished attempts that contained the item (every finished attempt of every student, not only
+  the first: each is treated as an independent attempt, as Moodle does with "all attempts");
+- facility: the mean fraction (0–1) the item scored;
+- sd: the sample standard deviation of that fraction;
+- discrimination index: Pearson's correlation of the item's score (fraction × mark) with the rest of the
+  attempt's score (the attempt's score minus this item's), -1 to 1;
+- discriminative efficiency: that covariance over the largest covariance the same two sets of scores could
+  have, which is the covariance of the two lists each sorted (Moodle's `covariancemax`): the discrimination
+  index relative to the best a question of this difficulty could reach, so a very easy or very hard
+  question isn't blamed for a low index it can't help;
+- None where a figure is undefined: the sd with fewer than two attempts, the index and the efficiency when
+  either score doesn't vary.
+
+A fixed number of queries, whatever the number of attempts: the graded questions of the finished attempts
+come in one (as plain tuples), their items in another, and the figures are computed in one pass.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+
+from studyapp.library.models import Item
+from studyapp.progress.charts import Chart, histogram
+from studyapp.quizzes.models import Attempt, AttemptQuestion, AttemptState, Quiz
+
+# Moodle's documentation reads a discrimination index of 0.3 and above as adequate, 0.2–0.3 as weak,
+# below 0.2 as very weak and below 0 as a question that is probably invalid. We flag below 0.3 as weak
+# (worth a look) and below 0 as negative (the stronger students did worse on it: check the key).
+WEAK_DISCRIMINATION = 0.3
+SCORE_BUCKETS = 10  # the distribution's bars: 0–10 %, 10–20 %, … 90–100 % (100 % in the last)
+
+
+# --- the figures, from plain numbers -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemFigures:
+    item_id: int
+    attempts: int
+    facility: float | None
+    sd: float | None
+    discrimination_index: float | None
+    discriminative_efficiency: float | None
+
+    @property
+    def flag(self) -> str | None:
+        """ "negative", "weak" or None (fine, or too few attempts to say)."""
+        if self.discrimination_index is None:
+            return None
+        if self.discrimination_index < 0:
+            return "negative"
+        if self.discrimination_index < WEAK_DISCRIMINATION:
+            return "weak"
+        return None
+
+
+def _mean(values: Sequence[float]) -> float:
+    return math.fsum(values) / len(values)
+
+
+def _varies(values: Sequence[float]) -> bool:
+    # Exact, not a tolerance: a column of equal values has no variance, whatever rounding the sums would add.
+    return min(values) != max(values)
+
+
+def item_figures(questions: Iterable[tuple[int, int, float | None, float]]) -> dict[int, ItemFigures]:
+    """The figures of each item from the graded questions of finished attempts.
+
+    `questions` are (attempt id, item id, fraction, mark), every question of each attempt counted: an
+    attempt's score is the sum of its questions' fraction × mark. A question left ungraded (fraction None)
+    adds nothing to its attempt's score and is not counted for its item.
+    """
+    totals: dict[int, float] = defaultdict(float)
+    by_item: dict[int, list[tuple[int, float, float]]] = defaultdict(list)  # item -> [(attempt, fraction, score)]
+    for attempt_id, item_id, fraction, mark in questions:
+        if fraction is None:
+            totals[attempt_id] += 0.0
+            continue
+        score = fraction * mark
+        totals[attempt_id] += score
+        by_item[item_id].append((attempt_id, fraction, score))
+
+    figures = {}
+    for item_id, rows in by_item.items():
+        count = len(rows)
+        fractions = [fraction for _, fraction, _ in rows]
+        scores = [score for _, _, score in rows]
+        rests = [totals[attempt_id] - score for attempt_id, _, score in rows]
+        facility = _mean(fractions)
+        sd = index = efficiency = None
+        if count >= 2:
+            mean_fraction = facility
+            sd = math.sqrt(math.fsum((f - mean_fraction) ** 2 for f in fractions) / (count - 1))
+            if _varies(scores) and _varies(rests):
+                mean_score, mean_rest = _mean(scores), _mean(rests)
+                # Sums of products; the common 1 / (n - 1) cancels out of both ratios.
+                covariance = math.fsum((x - mean_score) * (o - mean_rest) for x, o in zip(scores, rests, strict=True))
+                score_squares = math.fsum((x - mean_score) ** 2 for x in scores)
+                rest_squares = math.fsum((o - mean_rest) ** 2 for o in rests)
+                largest = math.fsum(
+                    (x - mean_score) * (o - mean_rest) for x, o in zip(sorted(scores), sorted(rests), strict=True)
+                )
+                index = _clamp(covariance / math.sqrt(score_squares * rest_squares))
+                efficiency = _clamp(covariance / largest) if largest > 0 else None
+        figures[item_id] = ItemFigures(item_id, count, facility, sd, index, efficiency)
+    return figures
+
+
+def _clamp(value: float) -> float:
+    """Rounding can push a correlation a hair past ±1."""
+    return max(-1.0, min(1.0, value))
+
+
+# --- the report, from the database ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    item: Item  # its prompt, deck and position only
+    figures: ItemFigures
+
+
+def _finished_questions(quiz: Quiz) -> QuerySet:
+    return AttemptQuestion.objects.filter(attempt__quiz=quiz, attempt__state=AttemptState.FINISHED)
+
+
+def item_rows(quiz: Quiz) -> list[ItemRow]:
+    """Every item asked in a finished attempt, with its figures, in deck order. Two queries."""
+    figures = item_figures(_finished_questions(quiz).values_list("attempt_id", "item_id", "fraction", "mark"))
+    items = Item.objects.filter(pk__in=list(figures)).only("pk", "deck_id", "position", "prompt", "kind")
+    return [ItemRow(item, figures[item.pk]) for item in items.order_by("deck_id", "position", "pk")]
+
+
+def attempts(quiz: Quiz) -> QuerySet[Attempt]:
+    """The quiz's attempts, open ones too, by student and number, with the student's username (for a page of them)."""
+    return (
+        Attempt.objects.filter(quiz=quiz)
+        .select_related("learner")
+        .only(
+            "pk",
+            "number",
+            "state",
+            "started_at",
+            "submitted_at",
+            "submitted_automatically",
+            "score",
+            "max_score",
+            "learner__username",
+        )
+        .order_by("learner__username", "learner_id", "number")
+    )
+
+
+def duration(attempt: Attempt) -> timedelta | None:
+    """How long a finished attempt took, from its start to its submission (None while it is open)."""
+    return None if attempt.submitted_at is None else attempt.submitted_at - attempt.started_at
+
+
+def score_share(attempt: Attempt) -> float | None:
+    if attempt.score is None or not attempt.max_score:
+        return None
+    return attempt.score / attempt.max_score
+
+
+@dataclass(frozen=True)
+class Summary:
+    attempts: int
+    finished: int
+    mean_share: float | None  # mean score / max score of the finished attempts
+
+
+def score_distribution(quiz: Quiz) -> tuple[Summary, Chart]:
+    """How many finished attempts scored 0–10 %, 10–20 %, … of their maximum, as a chart. One query."""
+    rows = list(Attempt.objects.filter(quiz=quiz).values_list("state", "score", "max_score"))
+    shares = [score / max_score for state, score, max_score in rows if state == AttemptState.FINISHED and max_score]
+    counts = [0] * SCORE_BUCKETS
+    for share in shares:
+        counts[min(int(share * SCORE_BUCKETS), SCORE_BUCKETS - 1)] += 1
+    width = 100 // SCORE_BUCKETS
+    chart = histogram(
+        chart_id="quiz-scores",
+        title="Scores of the finished attempts",
+        buckets=[(f"{low}–{low + width}%", count) for low, count in zip(range(0, 100, width), counts, strict=True)],
+        x_label="Score",
+        y_label="Attempts",
+    )
+    finished = sum(1 for state, _, _ in rows if state == AttemptState.FINISHED)
+    return Summary(len(rows), finished, _mean(shares) if shares else None), chart
+
+
+# --- JSON (the quiz_report command) ----------------------------------------------------------------------
+
+
+def report_json(quiz: Quiz) -> dict[str, Any]:
+    """The report as the quiz_report command prints it: fractions 0–1, None as null. Three queries."""
+    attempt_list = list(attempts(quiz))
+    questions = list(
+        AttemptQuestion.objects.filter(attempt__quiz=quiz)
+        .order_by("attempt_id", "position")
+        .values_list("attempt_id", "item_id", "fraction", "mark")
+    )
+    finished_ids = {attempt.pk for attempt in attempt_list if attempt.state == AttemptState.FINISHED}
+    figures = item_figures(question for question in questions if question[0] in finished_ids)
+    by_attempt: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for attempt_id, item_id, fraction, mark in questions:
+        by_attempt[attempt_id].append({"item": item_id, "fraction": fraction, "mark": mark})
+    order = Item.objects.filter(pk__in=list(figures)).order_by("deck_id", "position", "pk").values_list("pk", flat=True)
+    return {
+        "quiz": {"id": quiz.pk, "title": quiz.title},
+        "attempts": [
+            {
+                "student": attempt.learner.username,
+                "state": attempt.state,
+                "score": attempt.score,
+                "max_score": attempt.max_score,
+                "questions": by_attempt.get(attempt.pk, []),
+            }
+            for attempt in attempt_list
+        ],
+        "items": [
+            {
+                "item": item_id,
+                "attempts": figures[item_id].attempts,
+                "facility": figures[item_id].facility,
+                "sd": figures[item_id].sd,
+                "discrimination_index": figures[item_id].discrimination_index,
+                "discriminative_efficiency": figures[item_id].discriminative_efficiency,
+            }
+            for item_id in order
+        ],
+    }
+
+
+# --- CSV --------------------------------------------------------------------------------------------------
+
+ATTEMPT_COLUMNS = (
+    "Student",
+    "Attempt",
+    "State",
+    "Started (UTC)",
+    "Submitted (UTC)",
+    "Duration (s)",
+    "Submitted automatically",
+    "Score",
+    "Maximum score",
+    "Score (%)",
+)
+ITEM_COLUMNS = (
+    "Item id",
+    "Item",
+    "Attempts",
+    "Facility (%)",
+    "Standard deviation (%)",
+    "Discrimination index",
+    "Discriminative efficiency",
+    "Flag",
+)
+
+
+def _utc(value) -> str:
+    return "" if value is None else value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _percent(share: float | None) -> str:
+    return "" if share is None else f"{share * 100:.1f}"
+
+
+def _two(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def attempt_csv_rows(rows: Iterable[Attempt]) -> Iterable[list[Any]]:
+    for attempt in rows:
+        took = duration(attempt)
+        yield [
+            attempt.learner.username,
+            attempt.number,
+            attempt.get_state_display(),
+            _utc(attempt.started_at),
+            _utc(attempt.submitted_at),
+            "" if took is None else int(took.total_seconds()),
+            "yes" if attempt.submitted_automatically else "no",
+            _blank(attempt.score),
+            attempt.max_score,
+            _percent(score_share(attempt)),
+        ]
+
+
+def item_csv_rows(rows: Iterable[ItemRow]) -> Iterable[list[Any]]:
+    """The item analysis as CSV cells: the prompt as plain text (it is authored, so it may start with =)."""
+    for row in rows:
+        yield [
+            row.item.pk,
+            row.item.prompt,
+            row.figures.attempts,
+            _percent(row.figures.facility),
+            _percent(row.figures.sd),
+            _two(row.figures.discrimination_index),
+            _two(row.figures.discriminative_efficiency),
+            _blank(row.figures.flag),
+        ]
