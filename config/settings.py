@@ -152,6 +152,10 @@ STORAGES = {
 # Largest deck file `import_deck` accepts.
 DECK_IMPORT_MAX_BYTES = env.int("DECK_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 
+# Seconds after a quiz attempt's deadline during which answers are still saved (latency, a slow connection);
+# after that the attempt is submitted with what was saved.
+QUIZ_GRACE_SECONDS = env.int("QUIZ_GRACE_SECONDS", default=30)
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
