@@ -113,6 +113,27 @@ def add_new_states(*, learners: list[int], items, now: datetime) -> int:
     return len(rows)
 
 
+@transaction.atomic
+def make_items_due(*, learner, items, now: datetime) -> int:
+    """Put these items in the learner's review queue now (a quiz's missed items); how many states became due.
+
+    Decks the learner does not study yet are added to their studies as `study_deck` does, so the items have
+    review states and a session to come up in; existing states become due now. Suspended items stay suspended
+    (the learner set them aside on purpose) and buried ones stay buried until their day is over.
+    """
+    item_ids = sorted({item.pk for item in items})
+    if not item_ids:
+        return 0
+    deck_ids = set(Item.objects.filter(pk__in=item_ids).values_list("deck_id", flat=True))
+    studied = set(StudiedDeck.objects.filter(learner=learner, deck_id__in=deck_ids).values_list("deck_id", flat=True))
+    for deck in Deck.objects.filter(pk__in=deck_ids - studied):
+        study_deck(learner=learner, deck=deck, now=now)
+    # Studied decks normally have every state already (add_states_for_new_item); any still missing are made here.
+    add_new_states(learners=[learner.pk], items=Item.objects.filter(pk__in=item_ids), now=now)
+    # The version moves on so a card already on screen with the old schedule is not rated against it.
+    return ReviewState.objects.filter(learner=learner, item_id__in=item_ids).update(due=now, version=F("version") + 1)
+
+
 def add_states_for_new_item(item: Item) -> None:
     """Called when an item is saved: existing states follow it to its (new) deck, and the learners
     of its deck get a new state for it."""
