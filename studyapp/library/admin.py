@@ -301,7 +301,8 @@ class ItemAdmin(OwnDecksOnlyMixin, admin.ModelAdmin):
         if item.passage is None:
             return "—"
         return format_html(
-            '<blockquote>{}</blockquote><p><a href="{}">Read it in the source</a></p>',
+            # Not a <blockquote>: the admin's CSS draws one in grey below 4.5:1 contrast.
+            '<p class="passage-text">{}</p><p><a href="{}">Read it in the source</a></p>',
             item.passage.text,
             item.passage.get_absolute_url(),
         )

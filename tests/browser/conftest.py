@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.accessibility import assert_accessible
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -61,9 +63,13 @@ def page(browser, request) -> Iterator:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
-    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+    failed = request.node.rep_call.failed if hasattr(request.node, "rep_call") else False
+    if failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    else:
+        # Every test's last page state is audited too, so no state a test reaches goes unchecked.
+        assert_accessible(page, f"end of {request.node.name}")
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
 

@@ -165,7 +165,7 @@ def test_the_item_change_page_shows_its_passage_text_and_a_link_into_the_source(
     response = admin_client.get(admin_url(Item, "change", item.pk))
 
     content = response.content.decode()
-    assert f"<blockquote>{item.passage.text}</blockquote>" in content
+    assert f'<p class="passage-text">{item.passage.text}</p>' in content
     assert f'href="/sources/{item.deck.source_id}/#passage-0"' in content
 
 

@@ -413,7 +413,7 @@ def test_the_template_shows_the_svg_and_the_numbers_in_a_table():
     html = render_to_string("progress/_chart.html", {"chart": chart})
 
     assert '<figure class="chart-figure" id="due">' in html
-    assert '<div class="chart-scroll"><svg ' in html
+    assert '<div class="chart-scroll" tabindex="0" role="region" aria-label="Due soon (scrolls sideways)"><svg ' in html
     assert "<caption>Due soon</caption>" in html
     assert '<th scope="col">Day</th>' in html
     assert '<th scope="col" class="num">Items due</th>' in html

@@ -49,7 +49,8 @@
           button.tabIndex = -1; // the keyboard moves the event itself; the buttons are for pointers
           button.dataset.move = spec[0];
           button.textContent = spec[1];
-          button.setAttribute("aria-label", spec[2] + ": " + event.querySelector(".event-text").textContent);
+          // The visible arrow starts the accessible name, so voice control users can say what they see.
+          button.setAttribute("aria-label", spec[1] + " " + spec[2] + ": " + event.querySelector(".event-text").textContent);
           moves.appendChild(button);
         });
         event.appendChild(moves);
