@@ -43,7 +43,8 @@ def violations(page) -> list[str]:
             continue
         for node in violation["nodes"]:
             target = " ".join(str(part) for part in node["target"])
-            found.append(f"{violation['id']} ({violation['impact']}): {target} — {node['failureSummary'].splitlines()[-1]}")
+            summary = node["failureSummary"].splitlines()[-1].strip()
+            found.append(f"{violation['id']} ({violation['impact']}): {target} — {summary}")
     return found
 
 
