@@ -168,6 +168,18 @@ def duration(attempt: Attempt) -> timedelta | None:
     return None if attempt.submitted_at is None else attempt.submitted_at - attempt.started_at
 
 
+def duration_text(took: timedelta | None) -> str:
+    """7 min 30 s; 1 h 2 min; 45 s. Empty for an open attempt."""
+    if took is None:
+        return ""
+    seconds = max(0, int(took.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+
 def score_share(attempt: Attempt) -> float | None:
     if attempt.score is None or not attempt.max_score:
         return None

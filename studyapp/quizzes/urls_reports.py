@@ -1,5 +1,12 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 - the pages are added here
+from django.urls import path
 
-urlpatterns: list = []
+from studyapp.quizzes import report_views
+
+# The instructor's report on a class quiz (report_views.py).
+urlpatterns = [
+    path("quizzes/<int:pk>/report/", report_views.report, name="report"),
+    path("quizzes/<int:pk>/report.csv", report_views.report_csv, name="report_csv"),
+    path("quizzes/<int:pk>/regrade/", report_views.regrade, name="regrade"),
+]
