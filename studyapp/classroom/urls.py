@@ -1,7 +1,22 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 - the app's views are added here
+from django.urls import path
+
+from studyapp.classroom import views
 
 app_name = "classroom"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("classes/", views.home, name="home"),
+    path("classes/new/", views.create, name="create"),
+    path("classes/join/", views.join, name="join"),
+    path("classes/join/<str:code>/", views.join_link, name="join_link"),
+    path("classes/<int:pk>/", views.detail, name="detail"),
+    path("classes/<int:pk>/leave/", views.leave, name="leave"),
+    path("classes/<int:pk>/code/", views.regenerate_code, name="regenerate_code"),
+    path("classes/<int:pk>/instructors/", views.add_instructor, name="add_instructor"),
+    path("classes/<int:pk>/decks/", views.assign_deck, name="assign_deck"),
+    path("classes/<int:pk>/decks/<int:deck_id>/unassign/", views.unassign_deck, name="unassign_deck"),
+    path("classes/<int:pk>/students/<int:user_id>/", views.student, name="student"),
+    path("classes/<int:pk>/students/<int:user_id>/remove/", views.remove_student, name="remove_student"),
+]

@@ -29,6 +29,7 @@ from django.db.models import (
     FloatField,
     Max,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
@@ -66,29 +67,39 @@ class Student:
         return float(self.settings.desired_retention)
 
 
-def students_of(deck: Deck, now: datetime) -> list[Student]:
-    """Everyone with the deck in their studies, by username, with their study settings. One query."""
+def as_student(learner, now: datetime) -> Student:
+    """A user as a Student, with their study settings (load `study_settings` with them to save a query)."""
+    try:
+        study_settings = learner.study_settings
+    except StudySettings.DoesNotExist:  # never opened their settings: the defaults (not saved)
+        study_settings = StudySettings(learner=learner)
+    return Student(
+        pk=learner.pk,
+        username=learner.get_username(),  # the User model has no display name beyond it
+        settings=study_settings,
+        today=study_settings.day_at(now),
+    )
+
+
+def students_of(deck: Deck, now: datetime, *, among: QuerySet | None = None) -> list[Student]:
+    """Everyone with the deck in their studies, by username, with their study settings. One query.
+
+    `among` (a query of user ids, e.g. a class's members) keeps only those learners.
+    """
     studied = (
         StudiedDeck.objects.filter(deck=deck)
         .select_related("learner", "learner__study_settings")
         .order_by("learner__username", "learner_id")
     )
-    students = []
-    for entry in studied:
-        learner = entry.learner
-        try:
-            study_settings = learner.study_settings
-        except StudySettings.DoesNotExist:  # never opened their settings: the defaults (not saved)
-            study_settings = StudySettings(learner=learner)
-        students.append(
-            Student(
-                pk=learner.pk,
-                username=learner.get_username(),  # the User model has no display name beyond it
-                settings=study_settings,
-                today=study_settings.day_at(now),
-            )
-        )
-    return students
+    if among is not None:
+        studied = studied.filter(learner_id__in=among)
+    return [as_student(entry.learner, now) for entry in studied]
+
+
+def students_in(learners: QuerySet, now: datetime) -> list[Student]:
+    """These users (a User queryset), by username, with their study settings. One query."""
+    learners = learners.select_related("study_settings").order_by("username", "pk")
+    return [as_student(learner, now) for learner in learners]
 
 
 def _by_learner(
@@ -134,9 +145,13 @@ def _date_of(offset_days: int) -> Callable[[Student], Expression]:
     return lambda student: Value(student.today.date - timedelta(days=offset_days), output_field=DateField())
 
 
-def _students_query(deck: Deck):
-    """The ids of the deck's students, as a subquery (constant SQL whatever their number)."""
-    return StudiedDeck.objects.filter(deck=deck).values("learner_id")
+def _students_query(deck: Deck, among: QuerySet | None = None):
+    """The ids of the deck's students (those `among` only, if given), as a subquery (constant SQL whatever
+    their number)."""
+    studied = StudiedDeck.objects.filter(deck=deck)
+    if among is not None:
+        studied = studied.filter(learner_id__in=among)
+    return studied.values("learner_id")
 
 
 # --- students -----------------------------------------------------------------------------------------
@@ -172,8 +187,11 @@ class StudentRow:
         return percent(self.mastery)
 
 
-def student_rows(deck: Deck, now: datetime, *, students: list[Student] | None = None) -> list[StudentRow]:
-    """Every student of the deck, by username. Three queries (two when `students` is given).
+def student_rows(
+    deck: Deck, now: datetime, *, students: list[Student] | None = None, among: QuerySet | None = None
+) -> list[StudentRow]:
+    """Every student of the deck (of those `among`, if given), by username. Three queries (two when `students`
+    is given, which must then be `students_of(deck, now, among=among)`).
 
     - Reviews in the last 7 days and true retention over the last 30 are counted on each learner's
       own days: ReviewDay rows dated from their today - 6 (or - 29) to their today, where "today" is
@@ -187,7 +205,7 @@ def student_rows(deck: Deck, now: datetime, *, students: list[Student] | None = 
     - Last active: the latest review of any of the deck's items.
     """
     if students is None:
-        students = students_of(deck, now)
+        students = students_of(deck, now, among=among)
     if not students:
         return []
 
@@ -200,7 +218,7 @@ def student_rows(deck: Deck, now: datetime, *, students: list[Student] | None = 
     in_week = Q(day__gte=F("week_start"), day__lte=F("today"))
     in_month = Q(day__gte=F("month_start"), day__lte=F("today"))
     days = (
-        ReviewDay.objects.filter(deck=deck, learner_id__in=_students_query(deck), day__gte=earliest)
+        ReviewDay.objects.filter(deck=deck, learner_id__in=_students_query(deck, among), day__gte=earliest)
         .alias(today=today, week_start=week_start, month_start=month_start)
         .values("learner_id")
         .annotate(
@@ -225,7 +243,7 @@ def student_rows(deck: Deck, now: datetime, *, students: list[Student] | None = 
         output_field=DateTimeField(),
     )
     states = (
-        ReviewState.objects.filter(deck=deck, learner_id__in=_students_query(deck))
+        ReviewState.objects.filter(deck=deck, learner_id__in=_students_query(deck, among))
         .alias(recall=_recall(students, now), desired=desired, day_start=day_start)
         .values("learner_id")
         .annotate(
@@ -297,9 +315,11 @@ class ItemRow:
         )
 
 
-def item_rows(deck: Deck, now: datetime, *, students: list[Student] | None = None) -> list[ItemRow]:
-    """Every item of the deck across its students, most struggled-with first. Three queries (two when
-    `students` is given).
+def item_rows(
+    deck: Deck, now: datetime, *, students: list[Student] | None = None, among: QuerySet | None = None
+) -> list[ItemRow]:
+    """Every item of the deck across its students (those `among`, if given), most struggled-with first.
+    Three queries (two when `students` is given, which must then be `students_of(deck, now, among=among)`).
 
     The lapse rate is counted on the review log, as true retention is: of the memory tests of the
     item (a student's first review of it on a day, of an item last reviewed on an earlier day), the
@@ -308,8 +328,8 @@ def item_rows(deck: Deck, now: datetime, *, students: list[Student] | None = Non
     retrievability is taken over the students who have reviewed it, each in their own FSRS decay.
     """
     if students is None:
-        students = students_of(deck, now)
-    studying = Q(review_states__learner_id__in=_students_query(deck))
+        students = students_of(deck, now, among=among)
+    studying = Q(review_states__learner_id__in=_students_query(deck, among))
     reviewed = studying & Q(review_states__stability__isnull=False)
     items = (
         Item.objects.filter(deck=deck)
@@ -329,7 +349,7 @@ def item_rows(deck: Deck, now: datetime, *, students: list[Student] | None = Non
             )
         )
     tests = (
-        ReviewLog.objects.filter(item__deck=deck, tests_memory=True, learner_id__in=_students_query(deck))
+        ReviewLog.objects.filter(item__deck=deck, tests_memory=True, learner_id__in=_students_query(deck, among))
         .values("item_id")
         .annotate(tests=Count("pk"), failures=Count("pk", filter=Q(rating=Rating.AGAIN)))
         .order_by()
@@ -349,6 +369,59 @@ def item_rows(deck: Deck, now: datetime, *, students: list[Student] | None = Non
         for item in items
     ]
     return sorted(rows, key=ItemRow.struggle_key)
+
+
+# --- several decks: a class's students on its assigned decks ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeckStanding:
+    """Where one student stands on one deck now."""
+
+    items: int  # the deck's items in the student's studies (new ones included)
+    reviewed: int
+    mastered: int  # recalled now with at least the student's desired retention, in their own FSRS decay
+    due_now: int  # reviewed items due by now, not suspended or buried (what the study queue would show)
+
+    @property
+    def mastery(self) -> float | None:
+        return self.mastered / self.items if self.items else None
+
+    @property
+    def mastery_percent(self) -> int | None:
+        return percent(self.mastery)
+
+
+def standings(deck_ids: Iterable[int], students: list[Student], now: datetime) -> dict[tuple[int, int], DeckStanding]:
+    """(learner id, deck id) -> DeckStanding for every student and deck with states. One query, grouped in
+    the database, whatever the number of students or decks (none when either list is empty)."""
+    deck_ids = list(deck_ids)
+    if not students or not deck_ids:
+        return {}
+    desired = _by_learner(
+        students,
+        lambda s: s.desired_retention,
+        lambda s: Value(s.desired_retention, output_field=FloatField()),
+        output_field=FloatField(),
+    )
+    rows = (
+        ReviewState.objects.filter(deck_id__in=deck_ids, learner_id__in=[student.pk for student in students])
+        .alias(recall=_recall(students, now), desired=desired)
+        .values("learner_id", "deck_id")
+        .annotate(
+            items=Count("pk"),
+            reviewed=Count("pk", filter=Q(stability__isnull=False)),
+            mastered=Count("pk", filter=Q(stability__isnull=False, recall__gte=F("desired"))),
+            due_now=Count(
+                "pk",
+                filter=~Q(state=CardState.NEW)
+                & Q(suspended=False, due__lte=now)
+                & (Q(buried_until__isnull=True) | Q(buried_until__lte=now)),
+            ),
+        )
+        .order_by()
+    )
+    return {(row.pop("learner_id"), row.pop("deck_id")): DeckStanding(**row) for row in rows}
 
 
 # --- CSV ----------------------------------------------------------------------------------------------

@@ -351,6 +351,19 @@ def hardest_items(learner, study_settings: StudySettings, now: datetime, deck: D
     ]
 
 
+def hardest_items_of_decks(
+    learner, study_settings: StudySettings, now: datetime, deck_ids: list[int], limit: int = 10
+) -> QuerySet[ReviewState]:
+    """As `hardest_items`, over several decks (a class's assigned decks): one query, with item and deck."""
+    return (
+        ReviewState.objects.of(learner)
+        .filter(deck_id__in=deck_ids, stability__isnull=False)
+        .annotate(recall=retrievability_at(now, study_settings))
+        .select_related("item", "deck")
+        .order_by("-lapses", "recall", "deck_id", "item__position")[:limit]
+    )
+
+
 @dataclass(frozen=True)
 class ExamForecast:
     """The share of the deck's items the learner is expected to recall at the start of their exam day."""

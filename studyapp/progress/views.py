@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from studyapp.classroom import selectors as classroom_selectors
 from studyapp.http import HtmxHttpRequest
 from studyapp.progress import charts, exports, selectors, services
 from studyapp.progress.due import LearnerCalendar
@@ -37,7 +38,11 @@ def overview(request: HtmxHttpRequest) -> HttpResponse:
     now = timezone.now()
     study_settings = review_services.settings_for(request.user)
     progress = selectors.progress(request.user, study_settings, now)
-    return render(request, "progress/overview.html", {"progress": progress, "charts": _charts(progress)})
+    # The classes that assign each deck, and their dates: one query for all the rows.
+    assigned = classroom_selectors.assignments_by_deck(request.user)
+    return render(
+        request, "progress/overview.html", {"progress": progress, "charts": _charts(progress), "assigned": assigned}
+    )
 
 
 @require_GET

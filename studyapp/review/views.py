@@ -19,6 +19,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from studyapp.classroom import selectors as classroom_selectors
 from studyapp.http import HtmxHttpRequest
 from studyapp.library import selectors as library_selectors
 from studyapp.library.grading import Grade
@@ -37,7 +38,9 @@ def study_home(request: HtmxHttpRequest) -> HttpResponse:
     rows = [(entry.deck, selectors.queue_counts(request.user, study_settings, now, entry.deck)) for entry in studied]
     studied_ids = {entry.deck_id for entry in studied}
     others = [deck for deck in library_selectors.decks_for_home() if deck.pk not in studied_ids]
-    return render(request, "review/home.html", {"rows": rows, "others": others})
+    # The classes that assign each deck, and their dates: one query for all the rows.
+    assigned = classroom_selectors.assignments_by_deck(request.user)
+    return render(request, "review/home.html", {"rows": rows, "others": others, "assigned": assigned})
 
 
 @require_POST

@@ -304,8 +304,8 @@ def test_the_overview_runs_the_same_queries_whatever_the_size_of_the_history(
     client.force_login(student_a)
 
     # the user (with settings; the session is cached), then the past year's days, the streak, states by
-    # deck, knowledge by deck, studied decks, queue counts and the forecast
-    with django_assert_num_queries(8):
+    # deck, knowledge by deck, studied decks, queue counts, the forecast, and the decks' class assignments
+    with django_assert_num_queries(9):
         response = client.get(reverse("progress:overview"))
 
     assert response.context["progress"].retention[2].tests > 0
@@ -318,7 +318,7 @@ def test_the_deck_page_runs_the_same_queries_whatever_the_size_of_the_history(
     add_history(student_a, deck, reviews)
     client.force_login(student_a)
 
-    # the overview's eight, the studied deck, the hardest items, the passages' knowledge and the passages
+    # the overview's eight (not its class assignments), the studied deck, the hardest items, the passages' knowledge and the passages
     with django_assert_num_queries(12):
         client.get(reverse("progress:deck", args=[deck.slug]))
 
