@@ -207,3 +207,34 @@
     setUp(document);
   });
 })();
+
+// --- Quiz form: the fixed list's order (studyapp/quizzes/templates/quizzes/quiz_form.html) ----------------
+// Ticking an item with no position number gives it the next one, so the list keeps the order items were picked;
+// unticking clears it. Without this script, unnumbered items follow in deck order (the server's rule).
+(function () {
+  "use strict";
+
+  function positionOf(row) {
+    return row.querySelector("input[name^='position_']");
+  }
+
+  document.addEventListener("change", function (e) {
+    var box = e.target;
+    if (!box.matches || !box.matches("[data-quiz-checklist] input[type='checkbox'][name='items']")) return;
+    var row = box.closest(".quiz-item-row");
+    var position = row && positionOf(row);
+    if (!position) return;
+    if (!box.checked) {
+      position.value = "";
+      return;
+    }
+    if (position.value) return;
+    var highest = 0;
+    box.closest("[data-quiz-checklist]").querySelectorAll(".quiz-item-row").forEach(function (other) {
+      var field = positionOf(other);
+      var value = field ? parseInt(field.value, 10) : NaN;
+      if (!isNaN(value) && value > highest) highest = value;
+    });
+    position.value = String(highest + 1);
+  });
+})();
