@@ -143,9 +143,9 @@ def join_link(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """The join link: GET shows the class and a Join button (it changes nothing); POST joins."""
     try:
         classroom = services.find_by_code(code)
-    except services.NoSuchClass as error:
-        form = JoinForm(initial={"code": code[:40]})
-        form.add_error(None, error.message)
+    except services.NoSuchClass:
+        form = JoinForm({"code": code[:40]})  # bound, so it shows the code with the form's own error
+        form.is_valid()
         return render(request, "classroom/join.html", {"form": form}, status=404)
     refusal = ""
     if request.method == "POST":
