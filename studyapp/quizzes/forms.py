@@ -239,6 +239,13 @@ class QuizForm(forms.Form):
         ]
 
         self.item_list = authoring.items_of_decks(self.chosen_decks)
+        if self.is_bound:
+            # A line the posted form didn't have (its deck just ticked) starts with its mark, as a new form does.
+            missing = [item.pk for item in self.item_list if f"mark_{item.pk}" not in self.data]
+            if missing:
+                self.data = self.data.copy()
+                for pk in missing:
+                    self.data[f"mark_{pk}"] = str(quiz_marks.get(pk, (1, None))[0])
         self.fields["items"].choices = [(str(item.pk), str(item.pk)) for item in self.item_list]
         for item in self.item_list:
             mark, position = quiz_marks.get(item.pk, (1, None))
