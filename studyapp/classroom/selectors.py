@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from studyapp.accounts.models import User
 from studyapp.classroom.models import Assignment, Classroom, Membership
+from studyapp.library.models import Deck
 from studyapp.progress import reports
 from studyapp.progress import selectors as progress_selectors
 from studyapp.review.models import ReviewLog
@@ -59,6 +60,17 @@ def get_joined_classroom(user, pk: int) -> Classroom:
     return get_object_or_404(Classroom.objects.filter(memberships__student=user), pk=pk)
 
 
+def classes_assigning(user, deck) -> list[Classroom]:
+    """The classes the user teaches (all for a superuser) that have the deck assigned: the deck report's
+    class filter. One query."""
+    return list(Classroom.objects.taught_by(user).filter(assignments__deck=deck).order_by("name", "pk"))
+
+
+def member_ids(classroom: Classroom) -> QuerySet:
+    """The class's students' ids, as a subquery."""
+    return Membership.objects.filter(classroom=classroom).values("student_id")
+
+
 def get_member(classroom: Classroom, user_id: int) -> User:
     """A student of the class, with their study settings; 404 for anyone else."""
     membership = get_object_or_404(
@@ -69,9 +81,15 @@ def get_member(classroom: Classroom, user_id: int) -> User:
     return membership.student
 
 
-def assignments(classroom: Classroom) -> list[Assignment]:
-    """The class's assigned decks, soonest date first (undated last), with their decks."""
-    return list(classroom.assignments.select_related("deck").order_by(F("due_on").asc(nulls_last=True), "deck__title"))
+def assignments(classroom: Classroom, *, editor=None) -> list[Assignment]:
+    """The class's assigned decks, soonest date first (undated last), with their decks.
+
+    With `editor`, each says in `can_report` whether that user may edit the deck, and so open its report.
+    """
+    found = classroom.assignments.select_related("deck").order_by(F("due_on").asc(nulls_last=True), "deck__title")
+    if editor is not None:
+        found = found.annotate(can_report=Exists(Deck.objects.editable_by(editor).filter(pk=OuterRef("deck_id"))))
+    return list(found)
 
 
 def instructors(classroom: Classroom) -> QuerySet[User]:

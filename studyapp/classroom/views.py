@@ -85,7 +85,7 @@ def _instructor_page(
     status: int = 200,
 ) -> HttpResponse:
     now = timezone.now()
-    assignments = selectors.assignments(classroom)
+    assignments = selectors.assignments(classroom, editor=request.user)
     context = {
         "classroom": classroom,
         "join_url": request.build_absolute_uri(reverse("classroom:join_link", args=[classroom.join_code])),

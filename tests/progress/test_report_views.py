@@ -162,14 +162,15 @@ def test_the_page_takes_the_same_queries_for_one_student_or_three(
     studied_by(class_deck, student_a)
     client.force_login(instructor)
     page = url("progress:deck_report", class_deck)
-    # 1. the user (the session comes from the cache); 2. the deck, if they may edit it; 3. the students
-    # with their settings; 4. their ReviewDay sums; 5. their ReviewState figures; 6. the ReviewLog memory
-    # tests per item; 7. the items with their ReviewState sums.
-    with django_assert_num_queries(7):
+    # 1. the user (the session comes from the cache); 2. the deck, if they may edit it; 3. the classes they
+    # teach with the deck assigned (the class filter); 4. the students with their settings; 5. their ReviewDay
+    # sums; 6. their ReviewState figures; 7. the ReviewLog memory tests per item; 8. the items with their
+    # ReviewState sums.
+    with django_assert_num_queries(8):
         assert client.get(page).status_code == 200
 
     studied_by(class_deck, student_b, UserFactory(username="student_c"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(page)
     assert len(response.context["student_rows"]) == 3
 

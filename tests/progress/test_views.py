@@ -318,7 +318,8 @@ def test_the_deck_page_runs_the_same_queries_whatever_the_size_of_the_history(
     add_history(student_a, deck, reviews)
     client.force_login(student_a)
 
-    # the overview's eight (not its class assignments), the studied deck, the hardest items, the passages' knowledge and the passages
+    # the overview's eight (not its class assignments), the studied deck, the hardest items, the passages'
+    # knowledge and the passages
     with django_assert_num_queries(12):
         client.get(reverse("progress:deck", args=[deck.slug]))
 
