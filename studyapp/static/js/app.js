@@ -238,3 +238,39 @@
     position.value = String(highest + 1);
   });
 })();
+
+// --- Classes (studyapp/classroom/templates/classroom/detail_instructor.html): copy the join link ------------
+// Without script (or a clipboard) the button stays hidden and the link is selected on focus, to copy by hand.
+(function () {
+  "use strict";
+
+  function showCopyButtons() {
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.dataset.copy);
+    var status = button.parentElement.querySelector(".copy-status");
+    if (!field) return;
+    navigator.clipboard.writeText(field.value).then(
+      function () {
+        if (status) status.textContent = "Copied.";
+      },
+      function () {
+        field.select();
+        if (status) status.textContent = "Copying failed: the link is selected, copy it by hand.";
+      }
+    );
+  });
+
+  document.addEventListener("focusin", function (e) {
+    if (e.target.classList && e.target.classList.contains("join-url")) e.target.select();
+  });
+
+  document.addEventListener("DOMContentLoaded", showCopyButtons);
+})();
