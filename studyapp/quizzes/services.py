@@ -192,6 +192,8 @@ def save_answer(*, attempt: Attempt, position: int, data: QueryDict, now: dateti
         question = _question_for_save(attempt, position)
         current = question.attempt
         if not current.is_open or (question.fraction is not None and not question.checked):
+            if current.submitted_automatically:
+                raise AnswerRefused("Time ran out: the attempt was submitted with the answers saved in time.")
             raise AnswerRefused("This attempt has been submitted: answers can no longer change.")
         if question.checked:
             raise AnswerRefused("This question has been checked: its answer can no longer change.")
