@@ -239,6 +239,88 @@
   });
 })();
 
+// --- Quiz attempts (studyapp/quizzes: attempt.html, _question.html) ------------------------------------------------
+// Progressive enhancement only: the server fixes the deadline, refuses late saves and submits overdue attempts.
+(function () {
+  "use strict";
+
+  function statusOf(elt) {
+    var form = elt && elt.closest ? elt.closest(".quiz-answer-form") : null;
+    return form ? form.querySelector(".save-status") : null;
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var status = statusOf(e.detail.elt);
+    if (status && !e.detail.elt.closest("[hx-swap='outerHTML']")) status.textContent = "Saving…";
+  });
+  // Refusals other than 422 (too late, submitted, not in the attempt) are not swapped: say them in the status.
+  document.addEventListener("htmx:responseError", function (e) {
+    var status = statusOf(e.detail.elt);
+    if (!status) return;
+    var text = new DOMParser().parseFromString(e.detail.xhr.responseText || "", "text/html").body.textContent;
+    status.textContent = "Not saved: " + (text.trim() || "the server refused it.");
+  });
+  document.addEventListener("htmx:sendError", function (e) {
+    var status = statusOf(e.detail.elt);
+    if (status) status.textContent = "Not saved: no connection. Press Save to try again.";
+  });
+
+  // Chronology: a move by the keyboard or the arrow buttons sets the selects without a change event; ask the
+  // question's form to save once the move is done (capture: the list's own handler stops the key's propagation).
+  function reordered(e) {
+    var form = e.target.closest && e.target.closest(".quiz-answer-form");
+    if (!form || !e.target.closest("[data-reorder]")) return;
+    if (e.type === "keydown" && !(e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown"))) return;
+    if (e.type === "click" && !e.target.closest("[data-move]")) return;
+    window.setTimeout(function () {
+      if (window.htmx) window.htmx.trigger(form, "quiz:reordered");
+    }, 0);
+  }
+  document.addEventListener("keydown", reordered, true);
+  document.addEventListener("click", reordered, true);
+
+  // The countdown: from the server's deadline, corrected by the server's clock at render time. At zero the
+  // attempt is submitted (the server would take it within the grace, and submits it itself after that).
+  function startCountdown() {
+    var box = document.querySelector("[data-deadline]");
+    if (!box || box.dataset.counting) return;
+    box.dataset.counting = "1";
+    var deadline = Date.parse(box.dataset.deadline);
+    var skew = box.dataset.now ? Date.parse(box.dataset.now) - Date.now() : 0;
+    var out = box.querySelector("[data-countdown]");
+    var announce = document.querySelector("[data-countdown-announce]");
+    var warned = {};
+    var timer;
+    function format(seconds) {
+      var h = Math.floor(seconds / 3600), m = Math.floor(seconds % 3600 / 60), s = seconds % 60;
+      var mm = (h && m < 10 ? "0" : "") + m, ss = (s < 10 ? "0" : "") + s;
+      return (h ? h + ":" : "") + mm + ":" + ss;
+    }
+    function tick() {
+      var left = Math.max(0, Math.round((deadline - (Date.now() + skew)) / 1000));
+      if (out) out.textContent = left ? format(left) + " left." : "Time is up.";
+      [[300, "Five minutes left."], [60, "One minute left."]].forEach(function (warning) {
+        if (left <= warning[0] && left > 0 && !warned[warning[0]]) {
+          warned[warning[0]] = true;
+          if (announce) announce.textContent = warning[1];
+        }
+      });
+      if (left === 0) {
+        window.clearInterval(timer);
+        if (announce) announce.textContent = "Time is up: submitting your attempt.";
+        var form = document.querySelector("[data-timeout-form]");
+        if (form && !form.dataset.sent) {
+          form.dataset.sent = "1";
+          window.setTimeout(function () { form.submit(); }, 1500); // lets a save in flight land first
+        }
+      }
+    }
+    tick();
+    timer = window.setInterval(tick, 1000);
+  }
+  document.addEventListener("DOMContentLoaded", startCountdown);
+})();
+
 // --- Classes (studyapp/classroom/templates/classroom/detail_instructor.html): copy the join link ------------
 // Without script (or a clipboard) the button stays hidden and the link is selected on focus, to copy by hand.
 (function () {
