@@ -461,3 +461,10 @@ def test_anonymous_visitors_are_sent_to_log_in(client, student_a, quiz, clock):
     attempt = started(quiz, student_a)
     for url in (quiz.get_absolute_url(), attempt.get_absolute_url(), reverse("quizzes:result", args=[attempt.pk])):
         assert client.get(url).url.startswith(reverse("login"))
+
+
+def test_the_study_page_links_a_practice_test_next_to_study(client, student_a, deck):
+    StudiedDeckFactory(learner=student_a, deck=deck)
+    client.force_login(student_a)
+    body = client.get(reverse("review:home")).content.decode()
+    assert reverse("quizzes:practice_new", args=[deck.slug]) in body
