@@ -141,6 +141,9 @@ def test_the_class_quizzes_are_listed_with_their_links(client, classroom, instru
 
         assert f'href="{quiz.get_absolute_url()}">Left Opposition check' in html
         assert "Another class's quiz" not in html
+        # Building a quiz and its report are the instructors'.
+        for link in (reverse("quizzes:create", args=[classroom.pk]), reverse("quizzes:report", args=[quiz.pk])):
+            assert (f'href="{link}"' in html) == (who == instructor)
 
 
 # --- the class page, for its students ----------------------------------------------------------------------
