@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from studyapp.accounts.models import User
 from studyapp.accounts.services import DEMO_ACCOUNTS, DEMO_HISTORY_STUDENT, DEMO_INSTRUCTOR, ensure_demo_accounts
+from studyapp.demo.classroom import load_demo_class
 from studyapp.demo.history import simulate_history
 from studyapp.library.files import read_deck_file
 from studyapp.library.models import Deck
@@ -16,6 +17,7 @@ from studyapp.library.services import DeckImportError, import_deck
 DEMO_DECK_FILE = Path(settings.BASE_DIR) / "fixtures" / "left-opposition-1927.json"
 DEMO_DECK_SLUG = "left-opposition-1927"
 DEMO_HISTORY_DAYS = 60
+DEMO_CLASS_STUDENTS = ("ada", "ben")
 
 
 class Command(BaseCommand):
@@ -24,7 +26,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--owner", help="Owner of the demo deck when DEBUG is off (no demo accounts then).")
         parser.add_argument("--quiet-logins", action="store_true", help="Don't print the demo logins.")
-        parser.add_argument("--skip-history", action="store_true", help="Don't simulate the demo student's reviews.")
+        parser.add_argument(
+            "--skip-history",
+            action="store_true",
+            help="Don't simulate history: the demo student's reviews, the demo quiz's attempts by generated students.",
+        )
 
     def handle(self, *args, owner: str | None, quiet_logins: bool, skip_history: bool, **options):
         if settings.DEBUG:
@@ -59,7 +65,30 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"{student} already has review history on the demo deck.")
 
+        if settings.DEBUG:
+            self._load_demo_class(deck, with_attempts=not skip_history)
+
         if settings.DEBUG and not quiet_logins:
             self.stdout.write("\nDemo logins (local use only):")
             for account in DEMO_ACCOUNTS:
                 self.stdout.write(f"  {account.role:<12} {account.username:<8} password: {account.password}")
+
+    def _load_demo_class(self, deck: Deck, *, with_attempts: bool) -> None:
+        """The demo class (the demo instructor teaching, the demo students enrolled) and its quiz with attempts."""
+        instructor = User.objects.filter(username=DEMO_INSTRUCTOR).first()
+        if instructor is None:
+            return
+        students = list(User.objects.filter(username__in=DEMO_CLASS_STUDENTS).order_by("username"))
+        demo = load_demo_class(
+            instructor=instructor, students=students, deck=deck, now=timezone.now(), with_attempts=with_attempts
+        )
+        if demo.created:
+            self.stdout.write(f"Made the class “{demo.classroom}” taught by {instructor}, and its quiz “{demo.quiz}”.")
+        else:
+            self.stdout.write(f"The demo class “{demo.classroom}” is already there.")
+        if demo.attempts:
+            self.stdout.write(f"Generated students made {demo.attempts} finished attempts at the demo quiz.")
+        self.stdout.write(
+            f"The demo quiz “{demo.quiz}” is quiz {demo.quiz.pk}: "
+            f"python manage.py quiz_report {demo.quiz.pk} --format json"
+        )
