@@ -63,11 +63,11 @@ def page(browser, request) -> Iterator:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
-    failed = request.node.rep_call.failed if hasattr(request.node, "rep_call") else False
-    if failed:
+    call = getattr(request.node, "rep_call", None)  # absent when the test's setup failed
+    if call is not None and call.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    else:
+    elif call is not None and page.url != "about:blank":
         # Every test's last page state is audited too, so no state a test reaches goes unchecked.
         assert_accessible(page, f"end of {request.node.name}")
     context.close()
