@@ -7,8 +7,10 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import IntegrityError
 from django.urls import reverse
 
+from studyapp.quizzes import authoring
 from studyapp.quizzes.models import (
     Attempt,
     AttemptQuestion,
@@ -649,3 +651,25 @@ def test_the_htmx_checklist_takes_a_fixed_number_of_queries(client, instructor, 
     with django_assert_num_queries(5):
         response = client.get(url, query, headers={"HX-Request": "true"})
     assert response.status_code == 200
+
+
+def test_an_item_removed_while_the_form_was_open_is_a_message_not_a_500(
+    client, instructor, classroom, deck, monkeypatch
+):
+    def vanished(**kwargs):
+        raise IntegrityError("FOREIGN KEY constraint failed")
+
+    monkeypatch.setattr(authoring, "save_quiz", vanished)
+    client.force_login(instructor)
+    response = client.post(reverse("quizzes:create", args=[classroom.pk]), form_data(deck))
+    assert response.status_code == 422
+    assert "Nothing was saved: check the form and save again." in errors_in(response.content.decode())
+
+
+def test_items_given_the_same_position_keep_the_lists_order_between_them(client, instructor, classroom, deck):
+    first, second, third = items_of(deck)
+    client.force_login(instructor)
+    positions = {f"position_{first.pk}": "2", f"position_{second.pk}": "1", f"position_{third.pk}": "1"}
+    data = form_data(deck, selection=Selection.FIXED, items=[first.pk, second.pk, third.pk], **positions)
+    assert client.post(reverse("quizzes:create", args=[classroom.pk]), data).status_code == 302
+    assert list(QuizItem.objects.values_list("item_id", flat=True)) == [second.pk, third.pk, first.pk]
