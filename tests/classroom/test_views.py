@@ -12,7 +12,7 @@ from studyapp.classroom import services
 from studyapp.classroom.models import Assignment, Classroom, Membership
 from studyapp.review.models import Rating, StudiedDeck
 from tests.classroom.conftest import DUE
-from tests.factories import ClassroomFactory, DeckFactory, ItemFactory, ReviewLogFactory, UserFactory
+from tests.factories import ClassroomFactory, DeckFactory, ItemFactory, QuizFactory, ReviewLogFactory, UserFactory
 from tests.review.conftest import NOW, make_review_state, study
 
 pytestmark = pytest.mark.django_db
@@ -130,8 +130,6 @@ def test_the_class_page_takes_the_same_queries_for_any_number_of_students_and_de
 
 
 def test_the_class_quizzes_are_listed_with_their_links(client, classroom, instructor, student_a):
-    from tests.factories import QuizFactory
-
     quiz = QuizFactory(classroom=classroom, title="Left Opposition check")
     QuizFactory(title="Another class's quiz")
     for who in (instructor, student_a):
@@ -141,8 +139,11 @@ def test_the_class_quizzes_are_listed_with_their_links(client, classroom, instru
 
         assert f'href="{quiz.get_absolute_url()}">Left Opposition check' in html
         assert "Another class's quiz" not in html
-        # Building a quiz and its report are the instructors'.
-        for link in (reverse("quizzes:create", args=[classroom.pk]), reverse("quizzes:report", args=[quiz.pk])):
+        # Building, changing and deleting a quiz, and its report, are the instructors'.
+        instructors_links = [reverse("quizzes:create", args=[classroom.pk])] + [
+            reverse(f"quizzes:{name}", args=[quiz.pk]) for name in ("report", "edit", "delete")
+        ]
+        for link in instructors_links:
             assert (f'href="{link}"' in html) == (who == instructor)
 
 
