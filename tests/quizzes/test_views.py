@@ -447,6 +447,8 @@ def test_the_classes_instructor_sees_the_quiz_page_but_cannot_start(client, quiz
     client.force_login(instructor)
     body = client.get(quiz.get_absolute_url()).content.decode()
     assert "You run this quiz" in body
+    for name in ("report", "edit"):
+        assert f'href="{reverse(f"quizzes:{name}", args=[quiz.pk])}"' in body
     assert client.post(reverse("quizzes:start", args=[quiz.pk])).status_code == 404
 
 
