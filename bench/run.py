@@ -42,6 +42,8 @@ TARGET_SCALE_RATIO = 1.3
 DASHBOARD_WARMUP = 5
 DASHBOARD_REPEATS = 15
 TARGET_DASHBOARD_SCALE_RATIO = 3
+# Seconds of the quiz load in all: answer saves and the floor in SLICES alternations (bench.quiz).
+QUIZ_SAVE_SECONDS = float(os.environ.get("BENCH_QUIZ_SECONDS", "16"))
 
 
 def say(text: str = "") -> None:
@@ -187,8 +189,10 @@ def _run(database: bench_database.BenchDatabase, started: float) -> dict:
         _retime_selectors(result, world)
         results.append(result)
     dashboard = _measure_dashboard(world)
+    quiz = _measure_quiz(world)
     say()
     summary = _report(database, small_trips, results, dashboard)
+    summary |= _quiz_summary(quiz)
     say(f"Total time {time.perf_counter() - started:.0f} s; load average at the end: {_load()}")
     return summary
 
@@ -463,6 +467,173 @@ def _measure_dashboard(world):
             f"(min {samples[0]:.2f}, max {samples[-1]:.2f}), {dashboard.queries[size]} queries"
         )
     return dashboard
+
+
+@dataclass
+class QuizResult:
+    seed_seconds: float
+    floor_slices: list = field(default_factory=list)  # LoadResult of each slice
+    save_slices: list = field(default_factory=list)  # LoadResult of each slice
+    pages: object = None  # bench.quiz.PageTimes
+
+    @property
+    def floor(self) -> LoadResult:
+        return combine(self.floor_slices)
+
+    @property
+    def saves(self) -> LoadResult:
+        return combine(self.save_slices)
+
+    @property
+    def save_floor_ratio(self) -> float:
+        return self.saves.rps / self.floor.rps
+
+    @property
+    def slice_ratios(self) -> list[float]:
+        return [save.rps / floor.rps for floor, save in zip(self.floor_slices, self.save_slices, strict=True)]
+
+
+def _measure_quiz(world) -> QuizResult:
+    """Seed the quizzes (on the largest database), then an answer save against the floor, the attempt page and
+    the quiz report at 30 and 3,000 attempts (bench.quiz)."""
+    from django.utils import timezone
+
+    from bench import quiz as bench_quiz
+    from bench import seed
+    from bench.urls import FLOOR_PATH
+    from bench.web import Browser, Server, run_load
+
+    quiz_world = bench_quiz.seed(world, timezone.now())
+    seed.analyze()
+    result = QuizResult(quiz_world.seed_seconds)
+    say(
+        f"\n== Quizzes: seeded a class of the client learners, a quiz they each have an open attempt at "
+        f"({bench_quiz.QUESTIONS} questions), and quizzes with "
+        + " and ".join(f"{size:,}" for size in bench_quiz.REPORT_SIZES)
+        + f" finished attempts, in {quiz_world.seed_seconds:.1f} s"
+    )
+    server = Server(workers=THREADS)
+    floor_path = f"/{FLOOR_PATH}{world.main_deck.pk}/"
+    try:
+        server.start()
+        browsers = []
+        for learner in world.learners:
+            browser = Browser(server.port)
+            browser.login(learner.username, world.passwords[learner.username])
+            browsers.append(browser)
+
+        def floor_action(browser: Browser):
+            def action() -> dict:
+                status, body = browser.htmx("POST", floor_path, {})
+                if status != 200 or body != "ok":
+                    raise RuntimeError(f"floor: HTTP {status}: {body[:200]}")
+                return {"request": browser.last}
+
+            return action
+
+        loads = {
+            "floor": ([floor_action(browser) for browser in browsers], result.floor_slices),
+            "save": (
+                [
+                    bench_quiz.save_action(browser, attempt, quiz_world.kinds[attempt.pk], offset=index)
+                    for index, (browser, attempt) in enumerate(zip(browsers, quiz_world.attempts, strict=True))
+                ],
+                result.save_slices,
+            ),
+        }
+        for number in range(SLICES):
+            order = list(loads) if number % 2 == 0 else list(reversed(loads))
+            for name in order:
+                actions, slices = loads[name]
+                slices.append(
+                    run_load(
+                        actions,
+                        seconds=QUIZ_SAVE_SECONDS / SLICES,
+                        max_per_thread=MAX_FLOOR_PER_THREAD // SLICES,
+                        counted="request",
+                        warmup=20 if number == 0 else 0,
+                    )
+                )
+    except Exception:
+        say(f"gunicorn log:\n{server.log_tail()}")
+        raise
+    finally:
+        server.close()
+    floor, saves = result.floor, result.saves
+    say(
+        f"floor: {floor.rps:.1f} req/s ({floor.requests} in {floor.seconds:.1f} s, p50 {floor.median_ms:.1f} ms; "
+        "slices " + ", ".join(f"{r.rps:.0f}" for r in result.floor_slices) + ")"
+    )
+    say(
+        f"answer saves: {saves.rps:.1f}/s ({saves.requests} in {saves.seconds:.1f} s, p50 {saves.median_ms:.1f} ms, "
+        f"p95 {saves.percentile(0.95):.1f} ms; slices " + ", ".join(f"{r.rps:.0f}" for r in result.save_slices) + ")"
+    )
+    say(
+        "worker CPU / wall / database ms per request (medians): "
+        f"save {saves.median(of='cpu_ms'):.2f} / {saves.median(of='worker_ms'):.2f} / {saves.median(of='db_ms'):.2f}, "
+        f"floor {floor.median(of='cpu_ms'):.2f} / {floor.median(of='worker_ms'):.2f} / {floor.median(of='db_ms'):.2f}"
+    )
+    say(
+        f"-> quiz_save_floor_ratio {result.save_floor_ratio:.3f} (slices "
+        + ", ".join(f"{ratio:.3f}" for ratio in result.slice_ratios)
+        + ")"
+    )
+    instructor = world.owner
+    result.pages = bench_quiz.time_pages(quiz_world, world.learners[0], instructor)
+    pages = result.pages
+    say(
+        f"attempt page (GET /attempts/<pk>/, test client, {bench_quiz.QUESTIONS} questions): median "
+        f"{pages.attempt_page_ms:.2f} ms of {bench_quiz.PAGE_REPEATS}, {pages.attempt_page_queries} queries"
+    )
+    for size, ms in pages.report_ms.items():
+        samples = sorted(pages.report_samples_ms[size])
+        say(
+            f"quiz report (GET /quizzes/<pk>/report/, test client) with {size:,} finished attempts: median {ms:.2f} ms "
+            f"of {len(samples)} (min {samples[0]:.2f}, max {samples[-1]:.2f}), {pages.report_queries[size]} queries"
+        )
+    return result
+
+
+def _quiz_summary(result: QuizResult) -> dict:
+    from bench import quiz as bench_quiz
+
+    pages = result.pages
+    small, large = min(pages.report_ms), max(pages.report_ms)
+    met = {
+        "quiz_save_floor_ratio": result.save_floor_ratio >= bench_quiz.TARGET_SAVE_FLOOR_RATIO,
+        "quiz_report_scale_ratio": pages.report_scale_ratio <= bench_quiz.TARGET_REPORT_SCALE_RATIO,
+    }
+    say(
+        f"quiz_save_floor_ratio {result.save_floor_ratio:.3f} (answer saves/s ÷ floor/s, the two in alternating "
+        f"slices; target >= {bench_quiz.TARGET_SAVE_FLOOR_RATIO}) "
+        + ("met" if met["quiz_save_floor_ratio"] else "MISSED")
+    )
+    say(
+        f"quiz_report_scale_ratio {pages.report_scale_ratio:.3f} ({pages.report_ms[large]:.2f} ms with {large:,} "
+        f"attempts / {pages.report_ms[small]:.2f} ms with {small:,}; queries {pages.report_queries}; "
+        f"target <= {bench_quiz.TARGET_REPORT_SCALE_RATIO}) " + ("met" if met["quiz_report_scale_ratio"] else "MISSED")
+    )
+    say(f"attempt page {pages.attempt_page_ms:.2f} ms ({pages.attempt_page_queries} queries)")
+    return {
+        "quiz_save_floor_ratio": round(result.save_floor_ratio, 4),
+        "quiz_save_floor_ratio_slices": [round(ratio, 4) for ratio in result.slice_ratios],
+        "quiz_save_floor_target": bench_quiz.TARGET_SAVE_FLOOR_RATIO,
+        "quiz_save_rps": round(result.saves.rps, 2),
+        "quiz_floor_rps": round(result.floor.rps, 2),
+        "quiz_save_latency_ms": {
+            "p50": round(result.saves.median_ms, 2),
+            "p95": round(result.saves.percentile(0.95), 2),
+        },
+        "quiz_save_worker_cpu_ms": round(result.saves.median(of="cpu_ms"), 3),
+        "attempt_page_ms": round(pages.attempt_page_ms, 3),
+        "attempt_page_queries": pages.attempt_page_queries,
+        "quiz_report_ms": {str(size): round(ms, 3) for size, ms in pages.report_ms.items()},
+        "quiz_report_queries": {str(size): count for size, count in pages.report_queries.items()},
+        "quiz_report_scale_ratio": round(pages.report_scale_ratio, 4),
+        "quiz_report_scale_target": bench_quiz.TARGET_REPORT_SCALE_RATIO,
+        "quiz_seed_seconds": round(result.seed_seconds, 1),
+        "quiz_targets_met": met,
+    }
 
 
 def _report(database, small_trips, results: list[SizeResult], dashboard) -> dict:

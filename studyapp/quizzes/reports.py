@@ -23,13 +23,14 @@ come in one (as plain tuples), their items in another, and the figures are compu
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, Q, QuerySet
+from django.db.models.functions import NullIf
 
 from studyapp.library.models import Item
 from studyapp.progress.charts import Chart, histogram
@@ -66,13 +67,53 @@ class ItemFigures:
         return None
 
 
-def _mean(values: Sequence[float]) -> float:
-    return math.fsum(values) / len(values)
+def _figures(item_id: int, groups: list[tuple[float, float, float, int]]) -> ItemFigures:
+    """One item's figures from its attempts, grouped: (fraction, score, rest, how many attempts had these).
 
-
-def _varies(values: Sequence[float]) -> bool:
+    Score is the question's fraction × mark; rest, the rest of the attempt's score. Grouping changes nothing in
+    the figures; it only spares reading one row per attempt when many share their values (they mostly do).
+    """
+    count = sum(times for *_, times in groups)
+    facility = math.fsum(fraction * times for fraction, _, _, times in groups) / count
+    sd = index = efficiency = None
+    if count < 2:
+        return ItemFigures(item_id, count, facility, sd, index, efficiency)
+    sd = math.sqrt(math.fsum((fraction - facility) ** 2 * times for fraction, _, _, times in groups) / (count - 1))
     # Exact, not a tolerance: a column of equal values has no variance, whatever rounding the sums would add.
-    return min(values) != max(values)
+    if len({score for _, score, _, _ in groups}) > 1 and len({rest for _, _, rest, _ in groups}) > 1:
+        mean_score = math.fsum(score * times for _, score, _, times in groups) / count
+        mean_rest = math.fsum(rest * times for _, _, rest, times in groups) / count
+        # Sums of products of deviations: the common 1 / (n - 1) cancels out of both ratios.
+        covariance = math.fsum((s - mean_score) * (r - mean_rest) * times for _, s, r, times in groups)
+        score_squares = math.fsum((s - mean_score) ** 2 * times for _, s, _, times in groups)
+        rest_squares = math.fsum((r - mean_rest) ** 2 * times for _, _, r, times in groups)
+        index = _clamp(covariance / math.sqrt(score_squares * rest_squares))
+        # The largest covariance the two columns could have: each sorted, paired rank by rank (Moodle's
+        # covariancemax), here run by run of equal values.
+        scores = _runs((s - mean_score, times) for _, s, _, times in groups)
+        rests = _runs((r - mean_rest, times) for _, _, r, times in groups)
+        largest = math.fsum(_paired_products(scores, rests))
+        efficiency = _clamp(covariance / largest) if largest > 0 else None
+    return ItemFigures(item_id, count, facility, sd, index, efficiency)
+
+
+def _runs(values: Iterable[tuple[float, int]]) -> list[list]:
+    """(value, how many) sorted by value: a sorted column, in runs of equal values."""
+    return [[value, times] for value, times in sorted(values)]
+
+
+def _paired_products(left: list[list], right: list[list]) -> Iterator[float]:
+    """The products of two sorted columns paired rank by rank, each given as runs (consumed)."""
+    i = j = 0
+    while i < len(left) and j < len(right):
+        times = min(left[i][1], right[j][1])
+        yield left[i][0] * right[j][0] * times
+        left[i][1] -= times
+        right[j][1] -= times
+        if not left[i][1]:
+            i += 1
+        if not right[j][1]:
+            j += 1
 
 
 def item_figures(questions: Iterable[tuple[int, int, float | None, float]]) -> dict[int, ItemFigures]:
@@ -82,40 +123,23 @@ def item_figures(questions: Iterable[tuple[int, int, float | None, float]]) -> d
     attempt's score is the sum of its questions' fraction × mark. A question left ungraded (fraction None)
     adds nothing to its attempt's score and is not counted for its item.
     """
+    questions = list(questions)
     totals: dict[int, float] = defaultdict(float)
-    by_item: dict[int, list[tuple[int, float, float]]] = defaultdict(list)  # item -> [(attempt, fraction, score)]
+    for attempt_id, _, fraction, mark in questions:
+        totals[attempt_id] += 0.0 if fraction is None else fraction * mark
+    groups: Counter = Counter()
     for attempt_id, item_id, fraction, mark in questions:
-        if fraction is None:
-            totals[attempt_id] += 0.0
-            continue
-        score = fraction * mark
-        totals[attempt_id] += score
-        by_item[item_id].append((attempt_id, fraction, score))
+        if fraction is not None:
+            groups[item_id, fraction, fraction * mark, totals[attempt_id] - fraction * mark] += 1
+    return _grouped_figures((*key, times) for key, times in groups.items())
 
-    figures = {}
-    for item_id, rows in by_item.items():
-        count = len(rows)
-        fractions = [fraction for _, fraction, _ in rows]
-        scores = [score for _, _, score in rows]
-        rests = [totals[attempt_id] - score for attempt_id, _, score in rows]
-        facility = _mean(fractions)
-        sd = index = efficiency = None
-        if count >= 2:
-            mean_fraction = facility
-            sd = math.sqrt(math.fsum((f - mean_fraction) ** 2 for f in fractions) / (count - 1))
-            if _varies(scores) and _varies(rests):
-                mean_score, mean_rest = _mean(scores), _mean(rests)
-                # Sums of products; the common 1 / (n - 1) cancels out of both ratios.
-                covariance = math.fsum((x - mean_score) * (o - mean_rest) for x, o in zip(scores, rests, strict=True))
-                score_squares = math.fsum((x - mean_score) ** 2 for x in scores)
-                rest_squares = math.fsum((o - mean_rest) ** 2 for o in rests)
-                largest = math.fsum(
-                    (x - mean_score) * (o - mean_rest) for x, o in zip(sorted(scores), sorted(rests), strict=True)
-                )
-                index = _clamp(covariance / math.sqrt(score_squares * rest_squares))
-                efficiency = _clamp(covariance / largest) if largest > 0 else None
-        figures[item_id] = ItemFigures(item_id, count, facility, sd, index, efficiency)
-    return figures
+
+def _grouped_figures(rows: Iterable[tuple[int, float, float, float, int]]) -> dict[int, ItemFigures]:
+    """(item, fraction, score, rest, how many) rows -> each item's figures."""
+    by_item: dict[int, list[tuple[float, float, float, int]]] = defaultdict(list)
+    for item_id, *group in rows:
+        by_item[item_id].append(tuple(group))
+    return {item_id: _figures(item_id, groups) for item_id, groups in by_item.items()}
 
 
 def _clamp(value: float) -> float:
@@ -132,13 +156,26 @@ class ItemRow:
     figures: ItemFigures
 
 
-def _finished_questions(quiz: Quiz) -> QuerySet:
-    return AttemptQuestion.objects.filter(attempt__quiz=quiz, attempt__state=AttemptState.FINISHED)
+def _question_groups(quiz: Quiz) -> QuerySet:
+    """(item, fraction, score, rest, how many) over the quiz's finished attempts: one grouped query.
+
+    Score is the question's fraction × mark, rest the attempt's score minus it, both worked out by the database,
+    which also groups the rows: 3,000 attempts of 10 questions make 30,000 rows, but only a few hundred
+    distinct ones (fractions and scores take few values), and reading rows is what costs.
+    """
+    points = ExpressionWrapper(F("fraction") * F("mark"), output_field=FloatField())
+    return (
+        AttemptQuestion.objects.filter(attempt__quiz=quiz, attempt__state=AttemptState.FINISHED, fraction__isnull=False)
+        .annotate(points=points, rest=ExpressionWrapper(F("attempt__score") - points, output_field=FloatField()))
+        .values_list("item_id", "fraction", "points", "rest")
+        .annotate(times=Count("pk"))
+        .order_by()
+    )
 
 
 def item_rows(quiz: Quiz) -> list[ItemRow]:
     """Every item asked in a finished attempt, with its figures, in deck order. Two queries."""
-    figures = item_figures(_finished_questions(quiz).values_list("attempt_id", "item_id", "fraction", "mark"))
+    figures = _grouped_figures(_question_groups(quiz))
     items = Item.objects.filter(pk__in=list(figures)).only("pk", "deck_id", "position", "prompt", "kind")
     return [ItemRow(item, figures[item.pk]) for item in items.order_by("deck_id", "position", "pk")]
 
@@ -194,37 +231,52 @@ class Summary:
 
 
 def score_distribution(quiz: Quiz) -> tuple[Summary, Chart]:
-    """How many finished attempts scored 0–10 %, 10–20 %, … of their maximum, as a chart. One query."""
-    rows = list(Attempt.objects.filter(quiz=quiz).values_list("state", "score", "max_score"))
-    shares = [score / max_score for state, score, max_score in rows if state == AttemptState.FINISHED and max_score]
-    counts = [0] * SCORE_BUCKETS
-    for share in shares:
-        counts[min(int(share * SCORE_BUCKETS), SCORE_BUCKETS - 1)] += 1
+    """How many finished attempts scored 0–10 %, 10–20 %, … of their maximum, as a chart. One query (counted by
+    the database, one row back whatever the number of attempts)."""
+    finished = Q(state=AttemptState.FINISHED, max_score__gt=0)
     width = 100 // SCORE_BUCKETS
+    bounds = [(low, low + width) for low in range(0, 100, width)]
+    buckets = {
+        f"bucket_{low}": Count(
+            "pk",
+            # The top bar takes a full score too.
+            filter=finished & Q(share__gte=low / 100) & (Q(share__lt=high / 100) if high < 100 else Q()),
+        )
+        for low, high in bounds
+    }
+    figures = (
+        Attempt.objects.filter(quiz=quiz)
+        # NULLIF: PostgreSQL refuses to divide by zero, whatever the filter around it.
+        .annotate(share=ExpressionWrapper(F("score") / NullIf(F("max_score"), 0.0), output_field=FloatField()))
+        .aggregate(
+            attempts=Count("pk"),
+            finished=Count("pk", filter=Q(state=AttemptState.FINISHED)),
+            mean_share=Avg("share", filter=finished),
+            **buckets,
+        )
+    )
     chart = histogram(
         chart_id="quiz-scores",
         title="Scores of the finished attempts",
-        buckets=[(f"{low}–{low + width}%", count) for low, count in zip(range(0, 100, width), counts, strict=True)],
+        buckets=[(f"{low}–{high}%", figures[f"bucket_{low}"]) for low, high in bounds],
         x_label="Score",
         y_label="Attempts",
     )
-    finished = sum(1 for state, _, _ in rows if state == AttemptState.FINISHED)
-    return Summary(len(rows), finished, _mean(shares) if shares else None), chart
+    return Summary(figures["attempts"], figures["finished"], figures["mean_share"]), chart
 
 
 # --- JSON (the quiz_report command) ----------------------------------------------------------------------
 
 
 def report_json(quiz: Quiz) -> dict[str, Any]:
-    """The report as the quiz_report command prints it: fractions 0–1, None as null. Three queries."""
+    """The report as the quiz_report command prints it: fractions 0–1, None as null. Four queries."""
     attempt_list = list(attempts(quiz))
     questions = list(
         AttemptQuestion.objects.filter(attempt__quiz=quiz)
         .order_by("attempt_id", "position")
         .values_list("attempt_id", "item_id", "fraction", "mark")
     )
-    finished_ids = {attempt.pk for attempt in attempt_list if attempt.state == AttemptState.FINISHED}
-    figures = item_figures(question for question in questions if question[0] in finished_ids)
+    figures = _grouped_figures(_question_groups(quiz))  # as on the page
     by_attempt: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for attempt_id, item_id, fraction, mark in questions:
         by_attempt[attempt_id].append({"item": item_id, "fraction": fraction, "mark": mark})
