@@ -17,7 +17,7 @@ per item rather than per slot, since a quiz that draws at random puts different 
   either score doesn't vary.
 
 A fixed number of queries, whatever the number of attempts: the graded questions of the finished attempts
-come in one (as plain tuples), their items in another, and the figures are computed in one pass.
+come in one, grouped by the database into (item, fraction, score, rest, how many) rows, their items in another.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class ItemFigures:
 
     @property
     def flag(self) -> str | None:
-        """ "negative", "weak" or None (fine, or too few attempts to say)."""
+        """Negative or weak discrimination (see WEAK_DISCRIMINATION); None when fine, or too few attempts to say."""
         if self.discrimination_index is None:
             return None
         if self.discrimination_index < 0:

@@ -3,6 +3,8 @@ the score distribution and the JSON shape."""
 
 from __future__ import annotations
 
+import statistics
+
 import pytest
 
 from studyapp.quizzes import reports
@@ -144,6 +146,25 @@ def test_an_ungraded_question_counts_for_nothing_and_is_not_an_attempt_at_its_it
 
     assert figures[1].attempts == 1
     assert figures[2].attempts == 2
+
+
+def test_attempts_that_share_their_values_count_each_as_in_plain_lists():
+    # Eight attempts whose scores repeat, so the figures are worked out from runs of equal values that don't line
+    # up between the two sorted columns. The oracle: the statistics module over the plain lists.
+    scores = [1.0, 1.0, 1.0, 0.5, 0.0, 0.0, 1.0, 0.5]
+    rests = [3.0, 2.0, 3.0, 2.0, 1.0, 2.0, 0.0, 3.0]
+    questions = []
+    for attempt, (score, rest) in enumerate(zip(scores, rests, strict=True)):
+        questions += [(attempt, 1, score, 1.0), (attempt, 2, rest / 4, 4.0)]
+
+    figures = reports.item_figures(questions)[1]
+
+    covariance = statistics.covariance(scores, rests)
+    assert figures.discrimination_index == pytest.approx(statistics.correlation(scores, rests))
+    assert figures.discriminative_efficiency == pytest.approx(
+        covariance / statistics.covariance(sorted(scores), sorted(rests))
+    )
+    assert figures.sd == pytest.approx(statistics.stdev(scores))
 
 
 def test_no_attempts_no_figures():
