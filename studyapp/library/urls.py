@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from studyapp.library import views
 
@@ -10,4 +10,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("decks/<slug:slug>/", views.deck_detail, name="deck_detail"),
     path("sources/<int:source_id>/", views.source_detail, name="source_detail"),
+    # Authoring, one module of pages each: sources, decks and the item editor; drafting from a text;
+    # import and export; the deck checker.
+    path("", include("studyapp.library.urls_editor")),
+    path("", include("studyapp.library.urls_drafts")),
+    path("", include("studyapp.library.urls_transfer")),
+    path("", include("studyapp.library.urls_checker")),
 ]
