@@ -1,5 +1,9 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 - the pages are added here
+from django.urls import path
 
-urlpatterns: list = []
+from studyapp.library import checker_views as views
+
+urlpatterns = [
+    path("decks/<slug:slug>/check/", views.check_deck_page, name="check_deck"),
+]
