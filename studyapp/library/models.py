@@ -67,7 +67,8 @@ class Passage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.source.title} §{self.index}: {self.text[:60]}"
+        # The admin's passage autocomplete shows this: enough of the sentence to tell it from its neighbours.
+        return f"{self.source.title} §{self.index}: {self.text[:120]}{'…' if len(self.text) > 120 else ''}"
 
     def get_absolute_url(self) -> str:
         # source_id, not source: a deck page links every item's passage and must not load each source.
@@ -108,6 +109,10 @@ class DeckQuerySet(models.QuerySet):
             return self.all()
         return self.filter(Q(owner=user) | Q(co_owners=user)).distinct()
 
+    def listed(self) -> DeckQuerySet:
+        """Decks offered to learners who don't study them yet: all but the archived."""
+        return self.filter(archived_at__isnull=True)
+
 
 class Deck(models.Model):
     title = models.CharField(max_length=200)
@@ -116,6 +121,9 @@ class Deck(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decks")
     co_owners = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="co_owned_decks")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="decks")
+    # Archived (like Quizlet's archive, Anki's hiding a deck): the deck leaves the deck lists and nobody can
+    # start studying it, while those who already do keep reviewing it and keep their progress.
+    archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

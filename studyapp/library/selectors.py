@@ -13,8 +13,8 @@ from studyapp.library.services import DECK_FORMAT, DECK_FORMAT_VERSION
 
 
 def decks_for_home() -> QuerySet[Deck]:
-    """Every deck with its item count, for the home page (decks are public to signed-in users)."""
-    return Deck.objects.select_related("owner", "source").annotate(item_count=Count("items"))
+    """Every deck not archived, with its item count, for the home page (decks are public to signed-in users)."""
+    return Deck.objects.listed().select_related("owner", "source").annotate(item_count=Count("items"))
 
 
 def get_deck(slug: str) -> Deck:

@@ -26,7 +26,7 @@ from studyapp.library.grading import Grade
 from studyapp.library.models import Deck
 from studyapp.review import cards, scheduling, selectors, services
 from studyapp.review.forms import CustomStudyForm, StudySettingsForm
-from studyapp.review.models import CustomStudy, Rating, ReviewState
+from studyapp.review.models import CustomStudy, Rating, ReviewState, StudiedDeck
 
 
 @require_GET
@@ -47,6 +47,10 @@ def study_home(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def add_deck(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     deck = library_selectors.get_deck(slug)
+    if deck.archived_at and not StudiedDeck.objects.filter(learner=request.user, deck=deck).exists():
+        # An archived deck keeps its learners but takes no new ones.
+        messages.error(request, f"“{deck}” is archived: it takes no new learners.")
+        return redirect(deck.get_absolute_url())
     services.study_deck(learner=request.user, deck=deck, now=timezone.now())
     messages.success(request, f"“{deck}” is in your studies.")
     return redirect("review:session", slug=deck.slug)

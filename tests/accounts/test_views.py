@@ -203,7 +203,7 @@ def test_changing_the_password_needs_the_old_one(client, student_a):
 # --- Navigation -------------------------------------------------------------------------------------
 
 ADMIN_LINK = f'<a href="{reverse("admin:index")}">Admin</a>'
-AUTHOR_LINK = f'<a href="{reverse("admin:library_item_changelist")}">Author items</a>'
+AUTHOR_LINK = f'<a href="{reverse("library:my_decks")}">My decks</a>'
 
 
 def nav_of(client, user) -> str:
@@ -223,7 +223,7 @@ def test_an_anonymous_visitor_sees_log_in_and_sign_up_only(client, db):
     assert "Log out" not in nav
 
 
-def test_a_student_sees_neither_admin_nor_author_items(client, student_a):
+def test_a_student_sees_neither_admin_nor_my_decks(client, student_a):
     nav = nav_of(client, student_a)
 
     assert ADMIN_LINK not in nav
@@ -232,7 +232,7 @@ def test_a_student_sees_neither_admin_nor_author_items(client, student_a):
     assert "Log out" in nav
 
 
-def test_an_instructor_sees_author_items_but_not_admin(client, instructor):
+def test_an_instructor_sees_my_decks_but_not_admin(client, instructor):
     nav = nav_of(client, instructor)
 
     assert AUTHOR_LINK in nav
@@ -240,11 +240,11 @@ def test_an_instructor_sees_author_items_but_not_admin(client, instructor):
     assert "instructor · instructor" in nav
 
 
-def test_an_admin_sees_the_admin_link(client, admin_user):
+def test_an_admin_sees_the_admin_link_and_my_decks(client, admin_user):
     nav = nav_of(client, admin_user)
 
     assert ADMIN_LINK in nav
-    assert AUTHOR_LINK not in nav
+    assert AUTHOR_LINK in nav
     assert "site_admin · admin" in nav
 
 
