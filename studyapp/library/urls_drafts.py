@@ -1,5 +1,13 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 - the pages are added here
+from django.urls import path
 
-urlpatterns: list = []
+from studyapp.library import draft_views as views
+
+urlpatterns = [
+    path("sources/<int:source_id>/drafts/", views.drafts, name="drafts"),
+    path("sources/<int:source_id>/drafts/accept/", views.accept, name="draft_accept"),
+    path("sources/<int:source_id>/drafts/reject/", views.reject, name="draft_reject"),
+    path("sources/<int:source_id>/drafts/restore/", views.restore, name="draft_restore"),
+    path("sources/<int:source_id>/coverage/", views.coverage, name="coverage"),
+]
