@@ -356,3 +356,89 @@
 
   document.addEventListener("DOMContentLoaded", showCopyButtons);
 })();
+
+// --- Drafting from a text (studyapp/library/templates/library/drafts/drafts.html) ---------------------------
+// Keys on the drafts page: j/k move between candidates, a accepts, r rejects, e opens the edit form, Esc
+// closes it. They click the candidate's own buttons, so the page does the same with the mouse or without JS.
+(function () {
+  "use strict";
+
+  function candidates() {
+    return Array.prototype.slice.call(document.querySelectorAll("[data-drafts] [data-draft-candidate]"));
+  }
+
+  function current() {
+    var active = document.activeElement;
+    return active && active.closest ? active.closest("[data-draft-candidate]") : null;
+  }
+
+  function move(step) {
+    var all = candidates();
+    if (!all.length) return;
+    var index = all.indexOf(current());
+    var next = all[Math.min(all.length - 1, Math.max(0, index === -1 ? 0 : index + step))];
+    next.focus();
+    next.scrollIntoView({ block: "nearest" });
+  }
+
+  function press(candidate, action) {
+    var control = candidate && candidate.querySelector('[data-draft-action="' + action + '"]');
+    if (!control) return;
+    if (action === "edit") {
+      var details = control.closest("details");
+      details.open = true;
+      var field = details.querySelector("textarea, input:not([type=hidden])");
+      if (field) field.focus();
+    } else {
+      control.click();
+    }
+  }
+
+  document.addEventListener("keydown", function (e) {
+    if (!document.querySelector("[data-drafts]") || e.ctrlKey || e.metaKey || e.altKey) return;
+    var typing = e.target.closest && e.target.closest("input, textarea, select");
+    if (e.key === "Escape") {
+      var open = e.target.closest && e.target.closest("details.draft-edit[open]");
+      if (open) {
+        open.open = false;
+        open.closest("[data-draft-candidate]").focus();
+      }
+      return;
+    }
+    if (typing) return;
+    var keys = { j: 1, k: -1 };
+    if (e.key in keys) {
+      e.preventDefault();
+      move(keys[e.key]);
+    } else if (e.key === "a" || e.key === "r" || e.key === "e") {
+      var candidate = current();
+      if (!candidate) return;
+      e.preventDefault();
+      press(candidate, { a: "accept", r: "reject", e: "edit" }[e.key]);
+    }
+  });
+
+  // After accepting or rejecting, go on to the next candidate; after a refusal, stay on the one to correct.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var swapped = e.detail && e.detail.elt;
+    if (!swapped || !document.querySelector("[data-drafts]")) return;
+    var id = swapped.id || (e.detail.target && e.detail.target.id);
+    var candidate = id ? document.getElementById(id) : null;
+    if (!candidate || !candidate.matches("[data-draft-candidate]")) return;
+    if (candidate.querySelector(".form-errors")) {
+      var field = candidate.querySelector("details.draft-edit[open] textarea") || candidate;
+      field.focus();
+      return;
+    }
+    var all = candidates();
+    var next = all[all.indexOf(candidate) + 1];
+    (next || candidate).focus();
+  });
+
+  // The target deck: choosing one reloads the page with it (the Choose button does so without script).
+  document.addEventListener("change", function (e) {
+    var form = e.target.closest && e.target.closest("[data-draft-deck]");
+    if (form) form.submit();
+  });
+})();
+// --- end of drafting ----------------------------------------------------------------------------------------
