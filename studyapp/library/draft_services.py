@@ -25,8 +25,9 @@ MAX_REJECTIONS_PER_SOURCE = 5000  # bounds the session's size; older rejections 
 
 def target_decks(user, source: Source) -> list[Deck]:
     """Decks the user may edit that can take items drawn from this source: those using it first, then those
-    without a source (accepting into one makes this its source). Decks of another source can't link here."""
-    decks = Deck.objects.editable_by(user).filter(Q(source=source) | Q(source__isnull=True))
+    without a source (accepting into one makes this its source). Decks of another source can't link here;
+    archived decks take no new items."""
+    decks = Deck.objects.editable_by(user).listed().filter(Q(source=source) | Q(source__isnull=True))
     return sorted(decks, key=lambda deck: (deck.source_id is None, deck.title.casefold(), deck.pk))
 
 

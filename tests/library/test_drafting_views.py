@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from studyapp.library import drafting
 from studyapp.library.models import Deck, Item, ItemKind
@@ -102,10 +103,11 @@ def test_the_page_lists_candidates_under_their_sentence_and_marks_existing_items
     assert f'<option value="{deck.slug}" selected>' in html
 
 
-def test_the_deck_select_offers_decks_of_this_source_and_decks_without_one(client, instructor, deck, source):
+def test_the_deck_select_offers_live_decks_of_this_source_and_decks_without_one(client, instructor, deck, source):
     sourceless = DeckFactory(owner=instructor, source=None, title="Blank")
     DeckFactory(owner=instructor, title="Another text")  # another source: can't link to this one
     DeckFactory(title="Someone else's", source=source)
+    DeckFactory(owner=instructor, source=source, archived_at=timezone.now())
     client.force_login(instructor)
 
     response = client.get(drafts_url(source))
