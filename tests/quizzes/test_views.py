@@ -362,8 +362,11 @@ def test_sending_missed_items_to_review_makes_them_due(client, student_a, quiz, 
     response = client.post(reverse("quizzes:review_missed", args=[attempt.pk]), follow=True)
 
     assert "7 missed items are due for review now." in response.content.decode()
-    due_now = set(ReviewState.objects.filter(learner=student_a, due=clock.now).values_list("item_id", flat=True))
-    assert due_now == {q.item_id for q in questions_of(attempt)} - {right.item_id}
+    # Studying the deck gave every item a new state due now; only the missed ones were then made due (version 1).
+    made_due = ReviewState.objects.filter(learner=student_a, due=clock.now, version__gt=0)
+    assert set(made_due.values_list("item_id", flat=True)) == {q.item_id for q in questions_of(attempt)} - {
+        right.item_id
+    }
 
 
 def test_missed_items_wait_for_the_grades_to_be_shown(client, student_a, deck, clock):
