@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.html import format_html
 
 from studyapp.library import services
+from studyapp.library.editor_forms import AcceptedAnswersField
 from studyapp.library.models import (
     Choice,
     ChoiceData,
@@ -124,6 +125,10 @@ class PassageAdmin(admin.ModelAdmin):
     search_fields = ("text",)
     list_select_related = ("source",)
     readonly_fields = ("source", "index", "paragraph", "start", "end", "text")
+
+    def get_queryset(self, request):
+        # The item form's autocomplete lists passages by __str__, which names the source.
+        return super().get_queryset(request).select_related("source")
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -266,14 +271,25 @@ class OwnDecksOnlyMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ItemAdminForm(forms.ModelForm):
+    """The editor's widgets: accepted answers one per line (the model keeps them as a JSON list)."""
+
+    class Meta:
+        model = Item
+        fields = ("deck", "kind", "prompt", "answer", "accepted_answers", "explanation", "tags", "tolerance")
+        fields += ("passage", "position")
+        field_classes = {"accepted_answers": AcceptedAnswersField}
+
+
 @admin.register(Item)
 class ItemAdmin(OwnDecksOnlyMixin, admin.ModelAdmin):
+    form = ItemAdminForm
     list_display = ("short_prompt", "kind", "deck", "position", "answer_preview", "passage_index")
     list_filter = ("kind", "deck", "tags")
     search_fields = ("prompt", "answer", "explanation", "passage__text")
     list_select_related = ("deck", "passage")
-    autocomplete_fields = ("tags",)
-    raw_id_fields = ("passage",)
+    # The passage is found by typing words of its sentence, and shown by its text (Passage.__str__), not its id.
+    autocomplete_fields = ("tags", "passage")
     readonly_fields = ("passage_in_context",)
     inlines = [ChoiceInline, EventInline]
     actions = ["duplicate_items", "move_items"]

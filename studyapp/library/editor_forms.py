@@ -231,7 +231,7 @@ class ItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.quiet = quiet  # re-rendered for a change of kind or a new row: no errors yet
         self.instance.deck = deck
-        requested = self.data.get("kind") if self.is_bound else None
+        requested = self.data.get("kind") if self.is_bound else self.initial.get("kind")
         self.kind = requested if requested in ItemKind.values else (self.instance.kind or ItemKind.BASIC)
         self.fields["kind"].choices = ItemKind.choices
         for name in ("prompt", "answer", "accepted_answers", "explanation", "tolerance"):

@@ -94,7 +94,7 @@ def item_form(deck: Deck, passage: Passage | None, **values) -> dict:
         "kind": ItemKind.BASIC,
         "prompt": "Who wrote a secret letter in 1923?",
         "answer": "",
-        "accepted_answers": "[]",
+        "accepted_answers": "",
         "explanation": "",
         "tolerance": "0",
         "passage": passage.pk if passage else "",
@@ -167,6 +167,41 @@ def test_the_item_change_page_shows_its_passage_text_and_a_link_into_the_source(
     content = response.content.decode()
     assert f'<p class="passage-text">{item.passage.text}</p>' in content
     assert f'href="/sources/{item.deck.source_id}/#passage-0"' in content
+
+
+def test_accepted_answers_are_typed_one_per_line_and_kept_as_a_list(admin_client):
+    deck = DeckFactory()
+    data = item_form(
+        deck,
+        None,
+        kind=ItemKind.TYPED,
+        answer="Leon Trotsky",
+        accepted_answers="Trotsky, Lev Trotsky\r\nL. Trotsky\r\n",
+    )
+
+    response = admin_client.post(admin_url(Item, "add"), data)
+
+    assert response.status_code == 302
+    item = Item.objects.get()
+    assert item.accepted_answers == ["Trotsky, Lev Trotsky", "L. Trotsky"]
+    change = admin_client.get(admin_url(Item, "change", item.pk)).content.decode()
+    assert "Trotsky, Lev Trotsky\nL. Trotsky</textarea>" in change
+
+
+def test_the_passage_is_chosen_by_an_autocomplete_that_shows_and_searches_its_text(admin_client):
+    item = ItemFactory()
+
+    change = admin_client.get(admin_url(Item, "change", item.pk)).content.decode()
+    found = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "library", "model_name": "item", "field_name": "passage", "term": "platform"},
+    ).json()
+
+    assert 'class="admin-autocomplete' in change
+    assert f"§0: {item.passage.text}" in change  # the chosen passage shows by its text, not an id
+    assert [result["text"] for result in found["results"]] == [
+        f"{item.deck.source.title} §1: Forty-six party members signed a platform in October 1923."
+    ]
 
 
 def test_adding_a_multiple_choice_item_with_no_correct_choice_is_refused(admin_client):

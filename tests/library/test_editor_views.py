@@ -63,7 +63,7 @@ CAST = {"student_a": 403, "student_b": 403, "other_instructor": 404}
 OWN_PAGES = {"library:my_decks", "library:deck_new", "library:source_new"}
 
 
-@pytest.mark.parametrize("name,args,method,data", PAGES, ids=[page[0] for page in PAGES])
+@pytest.mark.parametrize(("name", "args", "method", "data"), PAGES, ids=[page[0] for page in PAGES])
 @pytest.mark.parametrize("who", ["student_a", "student_b", "other_instructor", "instructor", "admin_user"])
 def test_every_authoring_page_answers_each_member_of_the_cast(
     client, request, deck, item, who, name, args, method, data
@@ -153,7 +153,7 @@ def test_an_uploaded_markdown_source_is_read_as_utf8(client, instructor):
 
 
 @pytest.mark.parametrize(
-    "name,content,message",
+    ("name", "content", "message"),
     [
         ("notes.txt", "café".encode("latin-1"), "The file is not UTF-8 text (byte 3"),
         ("notes.pdf", b"%PDF", "Upload a .txt or .md file"),
@@ -240,7 +240,7 @@ def test_an_instructor_is_added_and_removed_as_co_owner(client, instructor, othe
 
 
 @pytest.mark.parametrize(
-    "username,message",
+    ("username", "message"),
     [
         ("ghost", "No user is called “ghost”."),
         ("student_a", "student_a is not an instructor; only instructors co-own decks."),
@@ -362,7 +362,7 @@ def test_bulk_duplicate_tag_and_move(client, instructor, deck):
 
 
 @pytest.mark.parametrize(
-    "data,message",
+    ("data", "message"),
     [
         ({"action": "tag"}, "Tick some items first."),
         ({"action": "tag", "items": ["ITEM"]}, "Name the tags to add."),
