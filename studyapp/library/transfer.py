@@ -26,7 +26,7 @@ from django.db.models import Max
 from django.utils.text import slugify
 
 from studyapp.library import services
-from studyapp.library.formats import MAX_FIELD_CHARS, Parsed, Problem, Row, deckjson, delimited, gift
+from studyapp.library.formats import MAX_FIELD_CHARS, Parsed, Problem, Row, apkg, deckjson, delimited, gift
 from studyapp.library.models import (
     DERIVED_ANSWER_KINDS,
     Choice,
@@ -276,13 +276,15 @@ def _check_row(row: Row, deck: Deck, passages: dict[int, Any]) -> Prepared | lis
     )
     if passage is not None and passage.pk:
         item.passage = passage
+    # Both checks full_clean() runs; where clean() explains a field, its words replace the field's generic ones
+    # ("Write the question…" rather than "This field cannot be blank.").
     messages: list[tuple[str, str]] = []
-    # Both, as full_clean() runs them, each error said once (the tolerance's rule is in both).
-    for check in (lambda: item.clean_fields(exclude=_NOT_PER_ROW), item.clean):
+    for check in (item.clean, lambda: item.clean_fields(exclude=_NOT_PER_ROW)):
         try:
             check()
         except ValidationError as error:
-            messages += [message for message in _messages(error) if message not in messages]
+            explained = {name for name, _ in messages}
+            messages += [(name, message) for name, message in _messages(error) if name not in explained]
     problems += [
         f"{_label(row, name)} {message}" if name not in ("__all__", "") else message for name, message in messages
     ]
@@ -431,13 +433,33 @@ def import_parsed(
 # --- Export ----------------------------------------------------------------------------------------------
 
 
-def export_text(deck: Deck, format: str) -> str:
-    """The deck as text in one of json, csv, tsv, gift."""
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+_CONTENT_TYPES = {
+    "json": "application/json; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "gift": "text/plain; charset=utf-8",
+    "apkg": "application/octet-stream",
+}
+
+
+def export_file(deck: Deck, format: str) -> ExportFile:
+    """The deck in one of EXPORT_FORMATS, as a file to download or write."""
+    document = export_deck(deck)
     if format == "json":
-        return deckjson.write(export_deck(deck))
-    items = export_deck(deck)["items"]
-    if format in ("csv", "tsv"):
-        return delimited.write(items, tab=format == "tsv")
-    if format == "gift":
-        return gift.write(items)
-    raise ValueError(f"{format} is not a text export format")
+        content = deckjson.write(document).encode()
+    elif format in ("csv", "tsv"):
+        content = delimited.write(document["items"], tab=format == "tsv").encode()
+    elif format == "gift":
+        content = gift.write(document["items"]).encode()
+    elif format == "apkg":
+        content = apkg.write(document)
+    else:
+        raise ValueError(f"{format} is not one of {', '.join(EXPORT_FORMATS)}")
+    return ExportFile(content, _CONTENT_TYPES[format], f"{deck.slug}.{format}")
