@@ -40,7 +40,8 @@ class AcceptedAnswersField(forms.CharField):
         kwargs.pop("decoder", None)
         kwargs.pop("max_length", None)
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", "Other answers that count as right, one per line.")
+        # Not the model's help text, which describes the stored JSON list.
+        kwargs["help_text"] = "Other answers that count as right, one per line."
         super().__init__(**kwargs)
 
     def prepare_value(self, value):

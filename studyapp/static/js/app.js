@@ -442,3 +442,21 @@
   });
 })();
 // --- end of drafting ----------------------------------------------------------------------------------------
+
+// --- Item editor (studyapp/library/templates/library/editor/item_form.html) --------------------------------
+// Picking the source sentence of a cloze item whose sentence box is still empty copies the sentence into it,
+// ready for its blank to be marked with {{ }}. Without this script the author types or pastes the sentence.
+(function () {
+  "use strict";
+
+  document.addEventListener("change", function (e) {
+    var radio = e.target;
+    if (!radio.matches || !radio.matches("#item-form .pick-radio")) return;
+    var form = radio.form;
+    var kind = form.querySelector("[name='kind']");
+    var prompt = form.querySelector("textarea[name='prompt']");
+    if (!kind || kind.value !== "cloze" || !prompt || prompt.value.trim() || !radio.dataset.sentence) return;
+    prompt.value = radio.dataset.sentence;
+    prompt.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+})();
