@@ -6,25 +6,35 @@ a deck's items with their choices and events in three queries, whatever the deck
 
 Texts are compared after `grading.normalise` (case, accents, quotes, dashes, punctuation and a leading article do
 not matter), word for word: an answer is "in" a text when its words stand in the text as a run of whole words, so
-“Lenin” is not in “Leninism”, and a number is one token, so “12” is not in “12th” and “1923” is not in “19230”.
+“Lenin” is not in “Leninism”, and a number is one token, so “12” is not in “120” or “12b” (nor in “12th”, except
+for number items: see below).
 
 The rules, one per kind of finding:
 
 Give-aways (`GIVE_AWAY`)
-    Item A's answer is in item B's prompt, explanation or (for a reversed item) its other side, or in the text of
-    one of B's chronology events, so a learner who meets B first is handed A's answer. B's hidden cloze blank and
-    its choices do not count: the learner doesn't know which choice is right, and a blank is B's own answer.
-    A's answers are its answer and accepted answers (each correct choice, for multiple choice; both sides, for a
-    reversed item); chronology and true/false items ask nothing that another text can state.
-    Trivial answers are skipped: True/False, answers of one character, and answers made only of stop words
-    (`STOP_WORDS`: “the”, “of”, “it”, “was”…; numbers and number words such as “two” are never trivial).
-    An answer that is a common word of the deck's subject (“Trotsky” in a deck on the Left Opposition) is named in
-    many texts that do not give its item away, so the text must also be *about A's question*: it must share at
-    least `GIVE_AWAY_MIN_CUES` of A's cue words — the words of A's question that are neither stop words,
-    question words (`QUESTION_WORDS`: “which”, “year”, “according”…), nor part of the answer. “In what year did
-    Trotsky write the secret letter?” is given away by “Trotsky's 1923 letter criticised…” (cues “trotsky”,
-    “letter”), not by “the Forty-Six (1923)”. A cue that is a number counts double: a text that names the same
-    year or figure as the question and states the answer is about the same fact.
+    Item A's answer is in item B's prompt or explanation, on either side of B if B is a reversed card (both are
+    shown together), or in the text of one of B's chronology events (shown as the question), so a learner who
+    meets B first is handed A's answer. What B shows only as its own answer does not count: a hidden cloze blank,
+    its choices (the learner doesn't know which is right), the dates of its events.
+    A's answers are its answer and accepted answers; each correct choice, for multiple choice; for a reversed item,
+    its back (asked front to back) and its front with its accepted answers (asked back to front: the demo deck
+    keeps other spellings of the front there, “Preobrazhensky” for “Yevgeni Preobrazhensky”). True/false and
+    chronology items ask nothing that another text can state.
+    Trivial answers are skipped: True/False, a single letter, and answers made only of stop words (`STOP_WORDS`:
+    “the”, “of”, “it”, “was”…). Numbers and number words (“2”, “two”) are never trivial. A number item's answer is
+    also found as an ordinal (“the 12th congress” answers “which numbered congress?”).
+    Naming an answer is not enough: “Trotsky” or “1923” stand in most texts of a deck on the Left Opposition
+    without giving any item away. The text must also say it *about A's question*: within `GIVE_AWAY_WINDOW`
+    words of the answer it must have at least `GIVE_AWAY_MIN_CUES` of A's cue words (all of them if A has fewer),
+    and at least one of those must be uncommon in the deck. A's cue words are the words of its question (for a
+    reversed item, of the side shown) that are neither stop words, question words (`QUESTION_WORDS`: “which”,
+    “year”, “according”…), nor words of its answers; they are compared by a crude stem (`stem`: “demanded” is
+    “demand”, “Lenin's” is “Lenin”). A word is common when more than `GIVE_AWAY_COMMON_SHARE` of the deck's items
+    (and more than `GIVE_AWAY_COMMON_MIN_ITEMS`) use it. So “In what year did Trotsky write the secret letter?”
+    is given away by “Trotsky's secret letter of 1923…” (“secret”, “letter” next to 1923) but not by “the
+    Forty-Six (1923)” or “the open letter of 15 October 1923” (only the common “letter” nearby).
+    What this misses: an answer reworded (“partly” for “partially”), a fact told without the answer's words
+    (“the year the civil war ended” for 1921), and an answer far from the words that give its context.
 Near-duplicates (`NEAR_DUPLICATE`)
     Two items share an answer (after normalising; any of their answers and accepted answers) and their prompts
     are at least `DUPLICATE_MIN_SIMILARITY` similar (RapidFuzz `token_sort_ratio` of the normalised prompts, 0–100,
@@ -89,6 +99,9 @@ QUESTION_WORDS = frozenset(
     """.split()  # noqa: SIM905 - a list of words reads better as one text
 )
 
+_SUFFIXES = ("ing", "ed", "es", "s", "e")
+_MIN_STEM = 4
+_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
 _YEAR = re.compile(r"\b(\d{4})\b")
 _DAY_MONTH = re.compile(r"\b(\d{1,2})\s+([a-z]+)\b|\b([a-z]+)\s+(\d{1,2})\b")
 MONTHS = {
@@ -193,9 +206,9 @@ class CheckedItem:
 
     def shown_texts(self) -> list[tuple[str, str]]:
         """(where, text) for each text a learner reads in this item apart from its own answer."""
-        texts = [("prompt", self.shown_prompt)]
-        if self.kind == ItemKind.REVERSED:
-            texts.append(("back", self.answer))
+        # A reversed card shows both sides together, so they are read as one text.
+        texts = [("two sides", f"{self.prompt} — {self.answer}")] if self.kind == ItemKind.REVERSED else []
+        texts = texts or [("prompt", self.shown_prompt)]
         texts += [(f"event “{e.text}”", e.text) for e in self.events]
         if self.explanation.strip():
             texts.append(("explanation", self.explanation))
@@ -282,22 +295,35 @@ def _find_run(needle: Sequence[str], haystack: Sequence[str]) -> int:
 
 
 def _cues(question: str, answer_words: set[str]) -> set[str]:
-    """The words of a question that say what it is about (see the module docstring)."""
+    """The stems of the words of a question that say what it is about (see the module docstring)."""
     return {
-        word
+        stem(word)
         for word in words(question)
         if word not in STOP_WORDS and word not in QUESTION_WORDS and word not in answer_words and len(word) > 1
     }
 
 
 def document_frequency(items: Sequence[CheckedItem]) -> Counter[str]:
-    """In how many items each word occurs, over everything an item holds."""
+    """In how many items each word's stem occurs, over everything an item holds."""
     counts: Counter[str] = Counter()
     for item in items:
         texts = [item.prompt, item.answer, *item.accepted_answers, item.explanation]
         texts += [choice.text for choice in item.choices] + [event.text for event in item.events]
-        counts.update({word for text in texts for word in words(text)})
+        counts.update({stem(word) for text in texts for word in words(text)})
     return counts
+
+
+def stem(word: str) -> str:
+    """A crude stem, so that a cue matches its other forms: “demanded” and “demand”, “Lenin's” and “Lenin”."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+def _ordinals_read(tokens: list[str]) -> list[str]:
+    """The tokens with ordinals read as their numbers (“12th” → “12”), for items that ask for a number."""
+    return [match[1] if (match := _ORDINAL.fullmatch(token)) else token for token in tokens]
 
 
 def give_aways(items: Sequence[CheckedItem]) -> list[Finding]:
@@ -326,14 +352,17 @@ def give_aways(items: Sequence[CheckedItem]) -> list[Finding]:
                 if not needed:
                     continue
                 for where, text, tokens in texts:
+                    if asked.kind == ItemKind.NUMBER:
+                        tokens = _ordinals_read(tokens)
                     start = _find_run(answer_words, tokens)
                     if start < 0:
                         continue
                     end = start + len(answer_words)
-                    shared = cues.intersection(tokens[max(0, start - GIVE_AWAY_WINDOW) : end + GIVE_AWAY_WINDOW])
-                    if len(shared) < needed or all(frequency[word] > common_above for word in shared):
+                    window = tokens[max(0, start - GIVE_AWAY_WINDOW) : end + GIVE_AWAY_WINDOW]
+                    shared = {stem(word) for word in window} & cues
+                    if len(shared) < needed or all(frequency[cue] > common_above for cue in shared):
                         continue
-                    near = ", ".join(f"“{word}”" for word in sorted(shared))
+                    near = ", ".join(f"“{word}”" for word in sorted(set(window)) if stem(word) in shared)
                     evidence.append(f"The {where} of {other.label} names “{answer}” (near {near}): “{text.strip()}”")
                     break  # One place per answer is evidence enough.
             if evidence:

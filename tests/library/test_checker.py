@@ -62,7 +62,7 @@ def test_an_explanation_that_states_another_items_year_gives_it_away():
         "Item 2 gives away the answer to item 1: a learner who sees item 2 first has been told it."
     )
     assert finding.evidence == (
-        "The explanation of item 2 names “1923” (near “letter”, “secret”): "
+        "The explanation of item 2 names “1923” (near “letter”, “secret”, “trotskys”): "
         "“Trotsky's secret letter of 1923 also criticised the economic policies.”",
     )
 
@@ -204,17 +204,54 @@ def test_a_trivial_answer_is_never_given_away():
 
 def test_answers_match_whole_words_and_numbers_whole_tokens():
     items = deck(
-        item(ItemKind.NUMBER, "Which numbered party congress met in April 1923?", "12"),
+        item(ItemKind.NUMBER, "How many delegates came to the party congress in April 1923?", "12"),
         item(ItemKind.TYPED, "Who was the party's founder, whose cult began in April 1923?", "Lenin"),
         item(
             ItemKind.BASIC,
-            "What did the 12th party congress of April 1923 decide about Leninism?",
+            "What did the party congress of April 1923 decide about Leninism?",
             "Much",
-            explanation="The congress of April 1923 (the 12th) praised Leninism.",
+            explanation="The congress of April 1923 (with 120 delegates, in room 12b) praised Leninism.",
         ),
     )
 
     assert give_aways(items) == []
+
+
+def test_a_number_items_answer_is_found_as_an_ordinal():
+    items = deck(
+        item(ItemKind.NUMBER, "Which numbered party congress met in April 1923?", "12"),
+        item(ItemKind.TYPED, "How many delegates were full time party workers?", "55 percent"),
+        item(ItemKind.BASIC, "What did the 12th party congress of April 1923 decide?", "Much"),
+    )
+
+    [finding] = give_aways(items)
+
+    assert finding.evidence == (
+        "The prompt of item 3 names “12” (near “1923”, “april”, “congress”, “party”): "
+        "“What did the 12th party congress of April 1923 decide?”",
+    )
+    assert [it.number for it in finding.items] == [3, 1]
+
+
+def test_cues_match_other_forms_of_their_words():
+    items = deck(
+        item(
+            ItemKind.MULTIPLE_CHOICE,
+            "Which measures did the programme demand?",
+            "Planning of industry",
+            choices=(ChoiceData("Planning of industry", True), ChoiceData("Free trade", False)),
+        ),
+        item(
+            ItemKind.BASIC,
+            "What did the programme want?",
+            "Growth",
+            explanation="The programmes demanded planning of industry.",
+        ),
+    )
+
+    [finding] = give_aways(items)
+
+    assert "(near “demanded”, “programmes”)" in finding.evidence[0]
 
 
 def test_texts_are_compared_normalised():

@@ -165,7 +165,7 @@ def test_the_command_prints_the_findings_and_exits_1(faulty_deck):
     text = out.getvalue()
     assert "Answers given away by another item (1)" in text
     assert "- Item 2 gives away the answer to item 1" in text
-    assert "    The explanation of item 2 names “1923” (near “letter”, “secret”)" in text
+    assert "    The explanation of item 2 names “1923” (near “letter”, “secret”, “trotskys”)" in text
     assert "Cloze blanks that are stop words (1)" in text
     assert "Items citing no passage (1)" in text
     assert text.rstrip().endswith("3 findings in “" + faulty_deck.title + "”.")
@@ -182,3 +182,14 @@ def test_the_command_exits_0_for_a_clean_deck(clean_deck):
 def test_the_command_refuses_an_unknown_slug(db):
     with pytest.raises(CommandError, match="No deck with slug “nothing-here”"):
         call_command("check_deck", "nothing-here", stdout=StringIO())
+
+
+# --- The demo deck ----------------------------------------------------------------------------------------------
+
+
+def test_the_demo_deck_is_clean(demo_deck):
+    out = StringIO()
+
+    call_command("check_deck", "left-opposition-1927", stdout=out)  # exit status 0: no SystemExit
+
+    assert out.getvalue() == "“The Left Opposition, 1927” is clean: the checker found nothing.\n"
