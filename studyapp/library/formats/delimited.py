@@ -136,7 +136,8 @@ def parse(raw: bytes, *, tab: bool = False) -> Parsed:
     """Rows of a CSV (or, with tab=True or Anki's header saying so, TSV) file."""
     text = decode(raw)
     parsed = Parsed(format="tsv" if tab else "csv")
-    lines = text.splitlines(keepends=True)
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + lines[-1:]
     headers: dict[str, str] = {}
     header_count = 0
     for line in lines:
@@ -144,11 +145,10 @@ def parse(raw: bytes, *, tab: bool = False) -> Parsed:
         if not match:
             break
         key, value = match.group(1).strip().casefold(), match.group(2).strip()
+        if key not in _KNOWN_HEADERS:
+            break  # a row whose front happens to start with "#word:"
         header_count += 1
-        if key in _KNOWN_HEADERS:
-            headers[key] = value
-        else:
-            parsed.warnings.append(Problem(line_where(header_count), f"the header line “#{key}:” is not read."))
+        headers[key] = value
     body = "".join(lines[header_count:])
 
     separator = "\t" if tab else None
@@ -289,8 +289,12 @@ def write(items: Iterable[dict], *, tab: bool = False) -> str:
     with_tags = any(item["tags"] for item in items)
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t" if tab else ",", lineterminator="\n")
+    # The csv module quotes a cell holding the line terminator ("\n") but not a lone "\r", which readers
+    # take for a line break: rows with one are written fully quoted.
+    quoting_all = csv.writer(out, delimiter="\t" if tab else ",", lineterminator="\n", quoting=csv.QUOTE_ALL)
     for item in items:
         front, back = front_and_back(item)
         row = [front, back] + ([" ".join(anki_tag(tag) for tag in item["tags"])] if with_tags else [])
-        writer.writerow([escape_cell(cell) for cell in row])
+        cells = [escape_cell(cell) for cell in row]
+        (quoting_all if any("\r" in cell for cell in cells) else writer).writerow(cells)
     return out.getvalue()

@@ -90,7 +90,8 @@ def _blocks(text: str) -> list[tuple[int, str]]:
     blocks: list[tuple[int, str]] = []
     current: list[str] = []
     start = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split at line feeds only: str.splitlines() would also break at characters a text may hold (\x1c, \u2028…).
+    for number, line in enumerate((line.removesuffix("\r") for line in text.split("\n")), start=1):
         if line.lstrip().startswith("//"):
             continue
         if not line.strip():
@@ -349,7 +350,8 @@ def _decimal_text(value: Decimal) -> str:
 
 
 def _category_path(tags: list[str]) -> str:
-    return "/".join(["$course$", "top", *(tag.replace("/", "//") for tag in tags)])
+    # A category is one line: a tag's line breaks become spaces.
+    return "/".join(["$course$", "top", *(" ".join(tag.split()).replace("/", "//") for tag in tags)])
 
 
 def write(items: Iterable[dict]) -> str:
