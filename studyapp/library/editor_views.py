@@ -54,6 +54,13 @@ DECK_LINKS = (
 )
 
 
+def _optional_url(name: str, *args) -> str:
+    """The URL of another engineer's page, or "" while that page doesn't exist."""
+    with contextlib.suppress(NoReverseMatch):
+        return reverse(name, args=args)
+    return ""
+
+
 def _deck_links(deck: Deck) -> list[tuple[str, str]]:
     links = []
     for name, label, arg in DECK_LINKS:
@@ -79,6 +86,7 @@ def my_decks(request: HtmxHttpRequest) -> HttpResponse:
             "decks": [deck for deck in decks if not deck.archived_at],
             "archived": [deck for deck in decks if deck.archived_at],
             "sources": editor.my_sources(request.user),
+            "import_url": _optional_url("library:import_new"),
         },
     )
 
@@ -114,7 +122,12 @@ def my_source(request: HtmxHttpRequest, source_id: int) -> HttpResponse:
     return render(
         request,
         "library/editor/my_source.html",
-        {"source": source, "paragraphs": _paragraphs(source.passages.all()), "decks": source.decks.all()},
+        {
+            "source": source,
+            "paragraphs": _paragraphs(source.passages.all()),
+            "decks": source.decks.all(),
+            "drafts_url": _optional_url("library:drafts", source.pk),
+        },
     )
 
 

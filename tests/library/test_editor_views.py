@@ -439,3 +439,12 @@ def test_the_single_item_delete_page_asks_then_deletes(client, instructor, deck,
     client.post(url)
 
     assert not Item.objects.filter(pk=item.pk).exists()
+
+
+def test_the_deck_editor_links_the_drafting_and_checking_pages_of_the_deck(client, instructor, deck):
+    client.force_login(instructor)
+
+    page = client.get(reverse("library:deck_edit", args=[deck.slug])).content.decode()
+
+    assert f'href="{reverse("library:drafts", args=[deck.source_id])}">Draft from the source</a>' in page
+    assert f'href="{reverse("library:check_deck", args=[deck.slug])}">Check the deck</a>' in page
