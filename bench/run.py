@@ -190,9 +190,11 @@ def _run(database: bench_database.BenchDatabase, started: float) -> dict:
         results.append(result)
     dashboard = _measure_dashboard(world)
     quiz = _measure_quiz(world)
+    imports = _measure_import(world)
     say()
     summary = _report(database, small_trips, results, dashboard)
     summary |= _quiz_summary(quiz)
+    summary |= _import_summary(imports)
     say(f"Total time {time.perf_counter() - started:.0f} s; load average at the end: {_load()}")
     return summary
 
@@ -633,6 +635,46 @@ def _quiz_summary(result: QuizResult) -> dict:
         "quiz_report_scale_target": bench_quiz.TARGET_REPORT_SCALE_RATIO,
         "quiz_seed_seconds": round(result.seed_seconds, 1),
         "quiz_targets_met": met,
+    }
+
+
+def _measure_import(world):
+    """import_ratio: a 10,000-row CSV through the whole import against a bare bulk_create (bench.imports)."""
+    from bench import imports as bench_imports
+
+    say(
+        f"\n== Import: a {bench_imports.ROWS:,}-row CSV imported (parsed, validated, saved) against a bare "
+        f"bulk_create of the same items, {bench_imports.REPEATS} runs each in turn"
+    )
+    result = bench_imports.measure(world.owner)
+    say(
+        "import ms "
+        + ", ".join(f"{ms:.0f}" for ms in result.import_ms)
+        + " (of which parsing "
+        + ", ".join(f"{ms:.0f}" for ms in result.parse_ms)
+        + "); bulk_create ms "
+        + ", ".join(f"{ms:.0f}" for ms in result.bulk_ms)
+    )
+    return result
+
+
+def _import_summary(result) -> dict:
+    from bench import imports as bench_imports
+
+    met = result.ratio <= bench_imports.TARGET_IMPORT_RATIO
+    say(
+        f"import_ratio {result.ratio:.3f} ({statistics.median(result.import_ms):.0f} ms to import {result.rows:,} "
+        f"CSV rows / {statistics.median(result.bulk_ms):.0f} ms for a bare bulk_create; medians; "
+        f"target <= {bench_imports.TARGET_IMPORT_RATIO}) " + ("met" if met else "MISSED")
+    )
+    return {
+        "import_ratio": round(result.ratio, 4),
+        "import_ratio_target": bench_imports.TARGET_IMPORT_RATIO,
+        "import_rows": result.rows,
+        "import_ms": round(statistics.median(result.import_ms), 1),
+        "import_parse_ms": round(statistics.median(result.parse_ms), 1),
+        "import_bulk_create_ms": round(statistics.median(result.bulk_ms), 1),
+        "import_targets_met": {"import_ratio": met},
     }
 
 

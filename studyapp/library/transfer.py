@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from studyapp.library import services
@@ -53,6 +54,7 @@ _KIND_KEYS = {
     ItemKind.NUMBER: {"tolerance"},
     ItemKind.CHRONOLOGY: {"events"},
 }
+_KINDS = frozenset(ItemKind.values)  # ItemKind.values builds a new list at each call
 _BIGINT = 2**63
 _CHOICE_TEXT = Choice._meta.get_field("text").max_length
 _EVENT_TEXT = Event._meta.get_field("text").max_length
@@ -211,7 +213,7 @@ def _check_row(row: Row, deck: Deck, passages: dict[int, Any]) -> Prepared | lis
     if not isinstance(raw, dict):
         return ["expected an object."]
     kind = raw.get("kind")
-    if kind not in ItemKind.values:
+    if kind not in _KINDS:
         return [f"field kind: {kind!r} is not one of {', '.join(ItemKind.values)}."]
     allowed = _ITEM_KEYS | _KIND_KEYS.get(kind, set())
     problems = [f"field {key}: not used by {kind} items." for key in raw if key not in allowed]
@@ -396,8 +398,7 @@ def save_import(plan: Plan, *, owner) -> Deck:
         items.append(item)
     Item.objects.bulk_create(items, batch_size=1000)
 
-    names = {name.casefold(): name for prepared in plan.items for name in prepared.tags}
-    tags = {tag.name.casefold(): tag for tag in services.tags_named(names.values())}
+    tags = _tags_named({name.casefold(): name for prepared in plan.items for name in prepared.tags})
     through = Item.tags.through
     through.objects.bulk_create(
         (through(item_id=p.item.pk, tag_id=tags[name.casefold()].pk) for p in plan.items for name in p.tags),
@@ -420,6 +421,32 @@ def save_import(plan: Plan, *, owner) -> Deck:
         batch_size=1000,
     )
     return deck
+
+
+def _tags_named(names: dict[str, str]) -> dict[str, Tag]:
+    """The tags of these names (keyed by casefolded name), made when missing: a few queries for any number.
+
+    As services.tags_named, matched ignoring case; a tag made meanwhile by another import is ignored at
+    insert (the unique index on its lower-cased name) and read back with the rest.
+    """
+    if not names:
+        return {}
+
+    def existing() -> dict[str, Tag]:
+        found: dict[str, Tag] = {}
+        keys = list(names)
+        for start in range(0, len(keys), 500):  # SQLite allows so many parameters in one query
+            lowered = [name.lower() for name in keys[start : start + 500]]
+            for tag in Tag.objects.annotate(lowered=Lower("name")).filter(lowered__in=lowered):
+                found[tag.name.casefold()] = tag
+        return found
+
+    found = existing()
+    missing = [Tag(name=name) for key, name in names.items() if key not in found]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True, batch_size=500)
+        found = existing()
+    return found
 
 
 @transaction.atomic
