@@ -213,7 +213,7 @@ def _check_row(row: Row, deck: Deck, passages: dict[int, Any]) -> Prepared | lis
     if not isinstance(raw, dict):
         return ["expected an object."]
     kind = raw.get("kind")
-    if kind not in _KINDS:
+    if not isinstance(kind, str) or kind not in _KINDS:
         return [f"field kind: {kind!r} is not one of {', '.join(ItemKind.values)}."]
     allowed = _ITEM_KEYS | _KIND_KEYS.get(kind, set())
     problems = [f"field {key}: not used by {kind} items." for key in raw if key not in allowed]

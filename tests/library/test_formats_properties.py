@@ -7,7 +7,7 @@ import contextlib
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from studyapp.library import formats
@@ -73,6 +73,7 @@ def test_an_import_saves_every_row_or_nothing(instructor, raw, format):
 @pytest.mark.django_db
 @NO_FIXTURE_RESET
 @given(items=JSON_ITEMS)
+@example(items=[{"kind": []}])  # an unhashable kind once raised TypeError
 def test_json_items_of_any_shape_import_or_are_refused_saving_nothing(instructor, items):
     before = table_counts()
     document = {"format": "studyapp-deck", "version": 1, "deck": {"slug": "generated", "title": "G"}, "source": None}
