@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from studyapp.http import HtmxHttpRequest
@@ -14,11 +14,7 @@ from studyapp.library.checker import check_deck
 
 
 def item_editor_url(item_id: int) -> str:
-    """The item editor's address; the admin's change page while the editor (library:item_edit) isn't there."""
-    try:
-        return reverse("library:item_edit", args=[item_id])
-    except NoReverseMatch:
-        return reverse("admin:library_item_change", args=[item_id])
+    return reverse("library:item_edit", args=[item_id])
 
 
 @require_GET

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from studyapp.http import HtmxHttpRequest
@@ -50,11 +50,7 @@ class Row:
 
 
 def item_url(item: Item) -> str:
-    """The item editor if it exists, else the item on its deck's page."""
-    try:
-        return reverse("library:item_edit", args=[item.pk])
-    except NoReverseMatch:
-        return f"{reverse('library:deck_detail', args=[item.deck.slug])}#item-{item.pk}"
+    return reverse("library:item_edit", args=[item.pk])
 
 
 def _passages(source: Source) -> list[Passage]:

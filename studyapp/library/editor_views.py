@@ -6,7 +6,6 @@ instructor's deck, item or source 404, superusers everything.
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from dataclasses import dataclass, field
 
@@ -16,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -45,30 +44,22 @@ from studyapp.library.models import (
     derived_answer,
 )
 
-# The other authoring pages a deck's editor links to, when they exist: (URL name, label, argument).
+# The other authoring pages a deck's editor links to: (URL name, label, argument).
 DECK_LINKS = (
     ("library:drafts", "Draft from the source", "source"),
+    ("library:coverage", "Coverage of the source", "source"),
     ("library:import", "Import", "slug"),
     ("library:export", "Export", "slug"),
     ("library:check_deck", "Check the deck", "slug"),
 )
 
 
-def _optional_url(name: str, *args) -> str:
-    """The URL of another engineer's page, or "" while that page doesn't exist."""
-    with contextlib.suppress(NoReverseMatch):
-        return reverse(name, args=args)
-    return ""
-
-
 def _deck_links(deck: Deck) -> list[tuple[str, str]]:
-    links = []
-    for name, label, arg in DECK_LINKS:
-        if arg == "source" and not deck.source_id:
-            continue
-        with contextlib.suppress(NoReverseMatch):  # that page isn't built yet
-            links.append((reverse(name, args=[deck.source_id if arg == "source" else deck.slug]), label))
-    return links
+    return [
+        (reverse(name, args=[deck.source_id if arg == "source" else deck.slug]), label)
+        for name, label, arg in DECK_LINKS
+        if arg != "source" or deck.source_id
+    ]
 
 
 # --- My decks and sources --------------------------------------------------------------------------------
@@ -86,7 +77,7 @@ def my_decks(request: HtmxHttpRequest) -> HttpResponse:
             "decks": [deck for deck in decks if not deck.archived_at],
             "archived": [deck for deck in decks if deck.archived_at],
             "sources": editor.my_sources(request.user),
-            "import_url": _optional_url("library:import_new"),
+            "import_url": reverse("library:import_new"),
         },
     )
 
@@ -126,7 +117,7 @@ def my_source(request: HtmxHttpRequest, source_id: int) -> HttpResponse:
             "source": source,
             "paragraphs": _paragraphs(source.passages.all()),
             "decks": source.decks.all(),
-            "drafts_url": _optional_url("library:drafts", source.pk),
+            "drafts_url": reverse("library:drafts", args=[source.pk]),
         },
     )
 

@@ -109,7 +109,7 @@ def test_the_page_lists_the_students_and_the_items_with_links_to_fix_them(client
     assert [row.username for row in response.context["student_rows"]] == ["student_a"]
     assert '<th scope="row">student_a</th>' in page
     assert f'href="{reverse("library:source_detail", args=[class_deck.source_id])}#passage-1"' in page
-    assert f'href="{reverse("admin:library_item_change", args=[item.pk])}"' in page
+    assert f'href="{reverse("library:item_edit", args=[item.pk])}"' in page
     assert "100 %" in page  # mastery: the one item, reviewed yesterday, is well remembered
     assert "—" in page  # no memory test yet: no true retention, no lapse rate
     assert url("progress:deck_report_students_csv", class_deck) in page

@@ -138,7 +138,7 @@ def test_the_page_shows_attempts_the_chart_and_the_item_analysis(client, instruc
     assert "<svg" in page
     assert "all of each student's attempts" in page  # which attempts count, said on the page
     for item in items:
-        assert reverse("admin:library_item_change", args=[item.pk]) in page
+        assert reverse("library:item_edit", args=[item.pk]) in page
     rows = response.context["item_rows"]
     assert [row.figures.attempts for row in rows] == [3, 3, 3]
     assert rows[0].figures.facility == pytest.approx(2 / 3)
