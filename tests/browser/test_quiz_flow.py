@@ -11,6 +11,7 @@ from django.utils import timezone
 from studyapp.library.models import ChoiceData, ItemKind
 from studyapp.quizzes.models import Attempt, AttemptState, FeedbackTiming, Quiz, QuizItem, Selection
 from studyapp.review.models import ReviewState
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import PASSWORD, ClassroomFactory, DeckFactory, ItemFactory, UserFactory
 
@@ -131,4 +132,8 @@ def test_a_student_joins_takes_a_timed_quiz_by_keyboard_and_the_instructor_sees_
     analysis = instructor.locator("table", has_text="Facility")
     assert analysis.locator("tbody tr").count() == 3
     screenshot(instructor, "quiz-report")
+    instructor.set_viewport_size({"width": 390, "height": 844})
+    instructor.reload()
+    assert instructor.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(instructor, "the quiz report on a phone")
     instructor.context.close()
