@@ -15,4 +15,6 @@ SCROLL_BOX = re.compile(r'<div class="(?:table|chart)-scroll"[^>]*>')
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: str(path.relative_to(path.parents[3])))
 def test_every_scrolling_box_is_a_focusable_named_region(template):
     for tag in SCROLL_BOX.findall(template.read_text()):
-        assert 'tabindex="0"' in tag and 'role="region"' in tag and "aria-label" in tag, tag
+        assert 'tabindex="0"' in tag, tag
+        assert 'role="region"' in tag, tag
+        assert "aria-label" in tag, tag
