@@ -228,7 +228,9 @@ class EventFormSet(_PartsFormSet):
         )
 
 
-class ChoiceInline(admin.TabularInline):
+# Stacked, not tabular: Django's tabular inline puts each field in a table cell with no label of its own
+# (axe: label, critical); the stacked one labels every field.
+class ChoiceInline(admin.StackedInline):
     model = Choice
     formset = ChoiceFormSet
     fields = ("text", "is_correct")
@@ -236,7 +238,7 @@ class ChoiceInline(admin.TabularInline):
     verbose_name_plural = "choices (multiple-choice items only)"
 
 
-class EventInline(admin.TabularInline):
+class EventInline(admin.StackedInline):
     model = Event
     formset = EventFormSet
     fields = ("text", "when", "sort_key")
