@@ -460,3 +460,66 @@
     prompt.dispatchEvent(new Event("input", { bubbles: true }));
   });
 })();
+
+// --- After an htmx swap: announce the change, keep focus somewhere sensible (issue 14) ----------------------
+// A live region swapped in with its text is not reliably read (it must be in the page before its text changes),
+// so one polite region, made here at load, reads out what the new content marks with data-announce (the
+// attribute's value, or else the element's text). Focus: the swap's own code moves it (the study card, the
+// drafts page) and htmx keeps it on a control whose id survives the swap; when it was lost with the replaced
+// element, it goes to the new content's [data-swap-focus], or else to the new content itself.
+(function () {
+  "use strict";
+
+  var region = null;
+
+  function announcer() {
+    if (!region) {
+      region = document.createElement("div");
+      region.id = "swap-announcer";
+      region.className = "visually-hidden";
+      region.setAttribute("role", "status");
+      region.setAttribute("aria-live", "polite");
+      region.setAttribute("aria-atomic", "true");
+      document.body.appendChild(region);
+    }
+    return region;
+  }
+
+  function textOf(element) {
+    var text = element.getAttribute("data-announce") || element.innerText || element.textContent || "";
+    return text.replace(/\s+/g, " ").trim();
+  }
+
+  function announce(text) {
+    var live = announcer();
+    // Emptied first, then filled on the next tick: the same words twice running ("Preview updated.") are read again.
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = text; }, 50);
+  }
+
+  document.addEventListener("DOMContentLoaded", announcer);
+
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var root = e.target;
+    if (!root || !root.querySelectorAll || !document.contains(root)) return;
+    var marked = Array.prototype.slice.call(root.querySelectorAll("[data-announce]"));
+    if (root.matches("[data-announce]")) marked.unshift(root);
+    var parts = [];
+    marked.forEach(function (element) {
+      if (element.dataset.announced) return;
+      element.dataset.announced = "1";
+      var text = textOf(element);
+      if (text) parts.push(/[.!?:]$/.test(text) ? text : text + ".");
+    });
+    if (parts.length) announce(parts.join(" "));
+
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) return;
+    // A refused form comes back with its first wrong field marked (Django's aria-invalid): that is where to go.
+    var target = root.matches("[data-swap-focus]") ? root : root.querySelector("[data-swap-focus]");
+    target = target || root.querySelector("[aria-invalid='true']") || root;
+    if (target.tabIndex < 0 && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  });
+})();
+// --- end of announcing swaps ---------------------------------------------------------------------------------
