@@ -261,7 +261,14 @@ def items_reorder(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     editor.move(item=item, offset=-1 if direction == "up" else 1)
     if request.htmx:
         items = list(editor.editor_items(deck))
-        return render(request, "library/editor/deck_edit.html#items", _deck_edit_context(request, deck, items))
+        place = next(number for number, row in enumerate(items, start=1) if row.pk == item.pk)
+        # Focus stays on the button just pressed, or on the other one where the item reached an end of the list.
+        at_end = place == 1 if direction == "up" else place == len(items)
+        focus = ("down" if direction == "up" else "up") if at_end else direction
+        moved = {"pk": item.pk, "focus": focus, "announce": f"Moved to place {place} of {len(items)}."}
+        return render(
+            request, "library/editor/deck_edit.html#items", {**_deck_edit_context(request, deck, items), "moved": moved}
+        )
     return redirect(f"{reverse('library:deck_edit', args=[deck.slug])}#item-{item.pk}")
 
 

@@ -190,3 +190,20 @@ def test_a_refused_join_code_keeps_focus_on_the_code_and_the_error_is_an_alert(d
     alert.wait_for()
     assert alert.inner_text().strip()
     assert focused(page, "#join-form input[name='code'][aria-invalid='true']")
+
+
+def test_moving_an_item_keeps_focus_on_its_button_and_reads_its_new_place(demo, live_server, page):
+    log_in(page, live_server, "irene", "irene-teaches-1927")
+    page.goto(f"{live_server.url}/decks/{DEMO_SLUG}/edit/")
+    first = page.locator(".editor-item").first
+    item_id = first.get_attribute("id")
+    first.get_by_role("button", name="↓ Down").focus()
+    page.keyboard.press("Enter")
+
+    announced(page, "Moved to place 2 of 128.")
+    assert page.locator(".editor-item").nth(1).get_attribute("id") == item_id
+    assert focused(page, f"#{item_id} button[value$=':down']")
+
+    page.keyboard.press("Enter")
+    announced(page, "Moved to place 3 of 128.")
+    assert focused(page, f"#{item_id} button[value$=':down']")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -332,6 +334,19 @@ def test_moving_an_item_down_and_up_renumbers_the_deck(client, instructor, deck)
     client.post(url, {"move": f"{third.pk}:up"}, HTTP_HX_REQUEST="true")
     assert positions(deck) == [second.pk, third.pk, first.pk]
     assert list(deck.items.order_by("position").values_list("position", flat=True)) == [0, 1, 2]
+
+
+def test_a_move_by_htmx_marks_the_pressed_button_for_focus_and_says_the_new_place(client, instructor, deck):
+    ItemFactory(deck=deck)
+    second = ItemFactory(deck=deck)
+    client.force_login(instructor)
+    url = reverse("library:items_reorder", args=[deck.slug])
+
+    html = client.post(url, {"move": f"{second.pk}:up"}, HTTP_HX_REQUEST="true").content.decode()
+
+    assert 'data-announce="Moved to place 1 of 2."' in html
+    # At the top its Up button is disabled, so focus goes to its Down button.
+    assert re.search(rf'value="{second.pk}:down"[^>]*data-swap-focus', html)
 
 
 def test_moving_another_decks_item_is_a_404_and_nonsense_a_400(client, instructor, deck):

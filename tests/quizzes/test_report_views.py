@@ -198,7 +198,7 @@ def test_the_attempts_table_is_paged(client, instructor, quiz, items):
     assert "Page 1 of 2 (53 attempts)" in first.content.decode()
     table = second.content.decode()
     assert "<html" not in table  # the table alone, for htmx
-    assert '<div id="quiz-attempts">' in table
+    assert '<div id="quiz-attempts" data-announce="Attempts, page 2 of 2.">' in table
     assert table.count("<tr>") == 1 + 3  # the header and the last three attempts
     assert "Page 2 of 2 (53 attempts)" in table
     assert client.get(url, {"page": "nonsense"}).status_code == 200  # the first page, not an error
