@@ -1,8 +1,8 @@
 """Settings, read from the environment (see README, "Settings").
 
-Local use needs no variables at all: DEBUG is on, the database is SQLite in the
-project folder. Production sets DEBUG=False, SECRET_KEY, ALLOWED_HOSTS and
-DATABASE_URL; the app refuses to start with DEBUG off and no real SECRET_KEY.
+DEBUG is off unless set: `make run` and the tests turn it on (and local use needs nothing else; the
+database is SQLite in the project folder). Production sets SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL;
+the app refuses to start with DEBUG off and no real SECRET_KEY.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
 
 _INSECURE_KEY = "django-insecure-local-development-only"
 SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY)
@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "studyapp.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -159,11 +160,22 @@ QUIZ_GRACE_SECONDS = env.int("QUIZ_GRACE_SECONDS", default=30)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Students stay logged in for SESSION_COOKIE_AGE; staff sessions end at browser close (accounts/receivers.py).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 60 * 60)
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+    # Off behind a proxy that redirects to HTTPS itself.
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# Trusted only when set: a proxy that terminates TLS says so in this header (and must overwrite a client's).
+# Format "HEADER,value", e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https.
+if _proxy_ssl_header := env.list("SECURE_PROXY_SSL_HEADER", default=[]):
+    if len(_proxy_ssl_header) != 2:
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be HEADER,value, e.g. HTTP_X_FORWARDED_PROTO,https.")
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header[0], _proxy_ssl_header[1])
 
 LOGGING = {
     "version": 1,

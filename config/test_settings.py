@@ -1,6 +1,11 @@
-"""Settings for the test run: the real settings plus a fast password hasher."""
+"""Settings for the test run: the real settings with DEBUG on, plus a fast password hasher."""
 
 from __future__ import annotations
+
+import os
+
+# DEBUG is off unless set; the tests run as local use does (before the settings read it).
+os.environ.setdefault("DEBUG", "True")
 
 from config.settings import *  # noqa: F403
 

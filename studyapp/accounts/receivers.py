@@ -4,6 +4,7 @@ The role groups are kept in step with roles.py after every migrate."""
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed, post_migrate
 from django.dispatch import receiver
 
@@ -31,3 +32,10 @@ def groups_changed(sender, instance, action: str, reverse: bool, **kwargs) -> No
 def roles_after_migrate(sender, **kwargs) -> None:
     # Sent once per app after `migrate`; by the last one every app's permissions exist.
     sync_roles(Group, Permission)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts_staff_sessions_end_at_browser_close")
+def staff_sessions_end_at_browser_close(sender, request, user: User, **kwargs) -> None:
+    # Staff can change other people's data: their login shouldn't outlive the browser (students keep theirs).
+    if request is not None and (user.is_staff or user.is_superuser):
+        request.session.set_expiry(0)

@@ -21,7 +21,12 @@ DEMO_CLASS_STUDENTS = ("ada", "ben")
 
 
 class Command(BaseCommand):
-    help = "Load the demo deck and, when DEBUG is on, the demo accounts. Idempotent: what already exists is left alone."
+    # The demo accounts' passwords are published: they are made only when DEBUG was turned on explicitly
+    # (it is off unless set; `make run` and the tests set it).
+    help = (
+        "Load the demo deck and, only when DEBUG is on (set explicitly, as `make run` does), the demo accounts. "
+        "Idempotent: what already exists is left alone."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--owner", help="Owner of the demo deck when DEBUG is off (no demo accounts then).")
@@ -38,7 +43,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"{'Created' if created else 'Kept'} demo account {account.username}.")
             owner = owner or DEMO_INSTRUCTOR
         elif not owner:
-            raise CommandError("DEBUG is off, so no demo accounts are made: pass --owner USERNAME for the demo deck.")
+            raise CommandError(
+                "DEBUG is off, so no demo accounts are made (they need DEBUG=True): "
+                "pass --owner USERNAME for the demo deck."
+            )
 
         deck_owner = User.objects.filter(username=owner).first()
         if deck_owner is None:
