@@ -3,6 +3,10 @@
 Tests here take the `page` fixture and the pytest-django `live_server`. They skip,
 with a message saying why, only where Chromium is absent; `.ci/run` installs it.
 Screenshots go to test-artifacts/ (and into docs/ where a test says so).
+
+Pages run under the app's Content-Security-Policy (no eval): give `page.wait_for_function` a function
+("() => ..."), not a bare expression, which Playwright would eval in the page. Any CSP violation or console
+error fails the test.
 """
 
 from __future__ import annotations
@@ -55,13 +59,39 @@ def browser():
         browser.close()
 
 
+# Recorded on every document before its own scripts run, read back at teardown: a Content-Security-Policy
+# violation fails the test even where the browser only logs it.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${where}`);
+});
+"""
+
+
+def csp_violations(page) -> list[str]:
+    """The CSP violations recorded on the page's current document (none if it isn't ours, e.g. about:blank)."""
+    try:
+        return page.evaluate("window.__cspViolations || []")
+    except Exception:
+        return []
+
+
+def _is_console_error(message) -> bool:
+    # A 4xx answer to an htmx request is expected (a 422 form re-rendered with its errors); Chromium logs it.
+    return message.type == "error" and not message.text.startswith("Failed to load resource")
+
+
 @pytest.fixture
 def page(browser, request) -> Iterator:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: _is_console_error(message) and errors.append(f"console: {message.text}"))
     yield page
     call = getattr(request.node, "rep_call", None)  # absent when the test's setup failed
     if call is not None and call.failed:
@@ -70,8 +100,15 @@ def page(browser, request) -> Iterator:
     elif call is not None and page.url != "about:blank":
         # Every test's last page state is audited too, so no state a test reaches goes unchecked.
         assert_accessible(page, f"end of {request.node.name}")
+    violations = csp_violations(page)
     context.close()
+    if any(error.startswith("console: htmx:sendAbort") for error in errors):
+        # An htmx request cut short by the test moving to another page (a quiz autosave in flight) is logged by
+        # htmx as an error with its afterRequest; neither is the app's fault. A failed response still shows.
+        aborted = ("console: htmx:sendAbort", "console: htmx:afterRequest")
+        errors = [error for error in errors if not error.startswith(aborted)]
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.hookimpl(hookwrapper=True)

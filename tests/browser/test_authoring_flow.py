@@ -52,10 +52,10 @@ def test_an_instructor_drafts_and_edits_items_from_a_pasted_text_and_a_student_s
     page.keyboard.press("a")
     page.locator("[data-draft-candidate].is-done").first.wait_for()
     page.wait_for_function(
-        "document.activeElement && document.activeElement.matches('[data-draft-candidate]:not(.is-done)')"
+        "() => document.activeElement && document.activeElement.matches('[data-draft-candidate]:not(.is-done)')"
     )
     page.keyboard.press("a")
-    page.wait_for_function("document.querySelectorAll('[data-draft-candidate].is-done').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('[data-draft-candidate].is-done').length === 2")
     assert_accessible(page, "two candidates accepted")
     first, second = Item.objects.filter(deck=deck).order_by("position")
     # Each accepted candidate is an item linked to its sentence of the new source.
@@ -91,7 +91,7 @@ def test_an_instructor_drafts_and_edits_items_from_a_pasted_text_and_a_student_s
     page.wait_for_selector("#study-card[data-phase='question'][data-ready]")
     assert page.locator("#study-card article").get_attribute("data-kind") == first.kind
     assert first.answer not in page.locator("#study-card .prompt").inner_text()
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'response'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'response'")
     page.keyboard.type(first.answer)
     page.keyboard.press("Enter")
     page.wait_for_selector("#study-card[data-phase='feedback'][data-ready]")

@@ -1,5 +1,6 @@
 """Every GET page of the app, for the role that sees it, at desktop (1280 px) and phone (390 px) widths: audited by
-axe-core (serious and critical violations fail), no sideways scrolling on a phone, no console errors.
+axe-core (serious and critical violations fail), no sideways scrolling on a phone, no console errors, no
+Content-Security-Policy violations.
 
 `PAGES` lists what is visited; `NOT_PAGES` lists, with a reason, the URL names that are not pages (POST-only
 actions, downloads, redirects). A test holds the URLconf to the two lists, so a new page can't be forgotten.
@@ -30,6 +31,7 @@ from studyapp.quizzes.models import Quiz
 from studyapp.review import services as review_services
 from studyapp.review.models import CustomStudyKind, ReviewState
 from tests.browser.accessibility import violations
+from tests.browser.conftest import RECORD_CSP_VIOLATIONS, csp_violations
 from tests.factories import ItemFactory
 
 DESKTOP, PHONE = 1280, 390
@@ -307,6 +309,7 @@ class Findings:
 def _context_for(browser, live_server, user: User | None):
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
     context.set_default_timeout(10_000)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     if user is not None:
         client = Client()
         client.force_login(user)
@@ -333,6 +336,8 @@ def _visit(page, live_server, world: World, spec: Page, findings: Findings, cons
             if scroll_width > PHONE:
                 findings.add(spec, width, f"the page scrolls sideways ({scroll_width} px wide)")
     page.set_viewport_size({"width": DESKTOP, "height": 900})
+    for violation in csp_violations(page):
+        findings.add(spec, None, f"Content-Security-Policy violation: {violation}")
     for message in console:
         findings.add(spec, None, f"console error: {message}")
 
