@@ -36,6 +36,7 @@ def test_an_instructor_creates_a_class_and_a_student_joins_it_on_a_phone(browser
     page.get_by_role("link", name="Create a class").click()
     page.get_by_label("Class name").fill("History 101")
     page.get_by_role("button", name="Create").click()
+    page.wait_for_url("**/classes/*/")  # the class page, before the test reloads it
     classroom = Classroom.objects.get(name="History 101")
     services.assign_deck(classroom=classroom, deck=deck, due_on=None, now=NOW)
     page.reload()

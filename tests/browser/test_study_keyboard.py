@@ -56,7 +56,8 @@ def focused(page, script: str):
 def wait_for_focus(page, script: str) -> None:
     """A swapped-in card is set up (focused, its keys live) once htmx has settled it, a moment after the swap."""
     page.wait_for_selector("#study-card[data-ready]")
-    page.wait_for_function(f"(() => {{ const el = document.activeElement; return el && ({script}); }})()")
+    # A function, not an expression: an expression is eval'd in the page, which the CSP forbids.
+    page.wait_for_function(f"() => {{ const el = document.activeElement; return el && ({script}); }}")
 
 
 def shown_events(page) -> list[str]:
