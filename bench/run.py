@@ -322,11 +322,7 @@ def _measure_http(result: SizeResult, world) -> None:
     floor_path = f"/{FLOOR_PATH}{world.main_deck.pk}/"
     try:
         server.start()
-        browsers = []
-        for learner in world.learners:
-            browser = Browser(server.port)
-            browser.login(learner.username, world.passwords[learner.username])
-            browsers.append(browser)
+        browsers = _logged_in_browsers(server, world)
         _check_floor_csrf(browsers[0], floor_path)
 
         def constant_action(browser: Browser):
@@ -437,6 +433,18 @@ def _measure_http(result: SizeResult, world) -> None:
         say(f"  answers sent again with a choice, an order or True after a 422: {result.completed_answers}")
 
 
+def _logged_in_browsers(server, world) -> list:
+    """One logged-in client per bench learner, against the running server."""
+    from bench.web import Browser
+
+    browsers = []
+    for learner in world.learners:
+        browser = Browser(server.port)
+        browser.login(learner.username, world.passwords[learner.username])
+        browsers.append(browser)
+    return browsers
+
+
 def _check_floor_csrf(browser, floor_path: str) -> None:
     """The floor must pay for the CSRF check as a rating does: without the X-CSRFToken header it is refused."""
     status, _ = browser.request("POST", floor_path, {}, headers={"HX-Request": "true"})
@@ -518,11 +526,7 @@ def _measure_quiz(world) -> QuizResult:
     floor_path = f"/{FLOOR_PATH}{world.main_deck.pk}/"
     try:
         server.start()
-        browsers = []
-        for learner in world.learners:
-            browser = Browser(server.port)
-            browser.login(learner.username, world.passwords[learner.username])
-            browsers.append(browser)
+        browsers = _logged_in_browsers(server, world)
 
         def floor_action(browser: Browser):
             def action() -> dict:
