@@ -18,8 +18,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
 
-from studyapp.classroom.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Assignment, Classroom, Membership
-from studyapp.classroom.models import new_join_code as _new_join_code
+from studyapp.classroom.models import (
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
+    Assignment,
+    Classroom,
+    Membership,
+    new_join_code,
+)
 from studyapp.library.models import Deck
 from studyapp.review import services as review_services
 from studyapp.review.models import StudiedDeck
@@ -41,10 +47,6 @@ class NoSuchClass(ClassroomError):
 
     def __init__(self):
         super().__init__("There is no class with that code.")
-
-
-def new_join_code() -> str:
-    return _new_join_code()
 
 
 def normalize_code(code: str) -> str:
