@@ -109,7 +109,10 @@ def test_a_student_joins_takes_a_timed_quiz_by_keyboard_and_the_instructor_sees_
     tab_to(page, page.get_by_role("link", name="Finish attempt"))
     page.keyboard.press("Enter")
     page.wait_for_url("**/submit/")
-    page.keyboard.press("Enter")  # the Submit button has focus
+    # autofocus lands at a rendering update that may come after "load": wait for it, then press.
+    submit = page.get_by_role("button", name="Submit", exact=True)
+    page.wait_for_function("button => button === document.activeElement", arg=submit.element_handle())
+    page.keyboard.press("Enter")
     page.wait_for_url("**/result/")
     assert "2 out of 3" in " ".join(page.locator(".quiz-score").inner_text().split())
     screenshot(page, "quiz-result")
