@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "studyapp.classroom",
     "studyapp.quizzes",
     "studyapp.progress",
+    "studyapp.memory",
     "studyapp.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("studyapp.progress.urls")),
     path("", include("studyapp.classroom.urls")),
     path("", include("studyapp.quizzes.urls")),
+    path("", include("studyapp.memory.urls")),
 ]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from studyapp.accounts import views
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/sign-up/", views.sign_up, name="sign_up"),
+    # The account page, password reset, email change, deletion; then throttling and the second factor.
+    path("", include("studyapp.accounts.account_urls")),
+    path("", include("studyapp.accounts.security_urls")),
 ]

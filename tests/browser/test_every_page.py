@@ -37,7 +37,7 @@ from tests.factories import ItemFactory
 DESKTOP, PHONE = 1280, 390
 
 # The app's namespaces (and its un-namespaced account pages); the admin's own URLs are not ours to list.
-APP_NAMESPACES = frozenset({"library", "review", "progress", "classroom", "quizzes", None})
+APP_NAMESPACES = frozenset({"library", "review", "progress", "classroom", "quizzes", "memory", None})
 
 NOT_PAGES: dict[str, str] = {
     "favicon": "a redirect to the SVG icon",
