@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class User(AbstractUser):
@@ -8,6 +11,16 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            # One account per address, whatever its case: a reset link or a confirmation goes to one account.
+            # Accounts made without an address (blank) aren't compared.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="user_unique_email_ignoring_case",
+                violation_error_message="Another account already uses this email address.",
+            )
+        ]
 
     @property
     def is_instructor(self) -> bool:
