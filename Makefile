@@ -1,4 +1,6 @@
 # The two commands: `make run` and `make test`. Both create .venv and install what they need.
+# `make serve` runs the app as in production (gunicorn, DEBUG off); `make backup` / `make restore FILE=...` save and
+# restore the database.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -44,6 +46,21 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# As in production: DEBUG off, so a real SECRET_KEY and ALLOWED_HOSTS are required (said first, before anything runs);
+# static files collected (hashed, compressed, served by WhiteNoise), migrations applied, then gunicorn with
+# config/gunicorn.conf.py: WEB_CONCURRENCY workers on HOST:PORT (default 127.0.0.1:8000).
+.PHONY: serve
+serve: export DEBUG = False
+serve: export PORT := $(PORT)
+serve:
+	@test -n "$$SECRET_KEY" || { echo "make serve: SECRET_KEY is not set. DEBUG is off here, so the app needs a real key:" \
+		"SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') make serve" >&2; exit 2; }
+	@$(MAKE) --no-print-directory install
+	@$(BIN)/python -m config.preflight
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	exec $(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi
 
 bench: install-dev
 	$(BIN)/python -m bench
