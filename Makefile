@@ -33,11 +33,13 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # pytest exits non-zero (5) when it collects no tests, so an empty run fails here too.
+# pytest-xdist runs the tests on every core (TEST_WORKERS=0 runs them in one process, e.g. to debug).
+TEST_WORKERS ?= auto
 test: install-dev
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(TEST_ENV) $(BIN)/pytest
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS)
 
 lint: install-dev
 	$(BIN)/ruff check .
