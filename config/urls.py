@@ -6,6 +6,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
+from studyapp.health import healthz
+
 admin.site.site_header = "Study tool administration"
 admin.site.site_title = "Study tool admin"
 
@@ -19,6 +21,7 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("studyapp.accounts.urls")),
     path("", include("studyapp.library.urls")),

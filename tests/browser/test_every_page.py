@@ -42,6 +42,7 @@ APP_NAMESPACES = frozenset({"library", "review", "progress", "classroom", "quizz
 NOT_PAGES: dict[str, str] = {
     "favicon": "a redirect to the SVG icon",
     "logout": "POST only (Django's LogoutView)",
+    "healthz": "JSON for load balancers",
     "library:deck_archive": "POST only",
     "library:co_owner_add": "POST only",
     "library:co_owner_remove": "POST only",
