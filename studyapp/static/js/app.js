@@ -513,6 +513,8 @@
     });
     if (parts.length) announce(parts.join(" "));
 
+    // Content that loads by itself after the page (the retention forecast) leaves focus, and the scroll, alone.
+    if (root.hasAttribute("data-swap-no-focus")) return;
     var active = document.activeElement;
     if (active && active !== document.body && document.contains(active)) return;
     // A refused form comes back with its first wrong field marked (Django's aria-invalid): that is where to go.
