@@ -163,7 +163,6 @@ PAGES: tuple[Page, ...] = (
     Page("student", "review:custom_study", _deck),
     Page("student", "review:custom_session", _deck),
     Page("student", "review:settings"),
-    Page("student", "password_change"),
     # The settings page again once htmx has loaded its retention forecast (the first run simulates a year).
     Page(
         "student",
@@ -172,6 +171,7 @@ PAGES: tuple[Page, ...] = (
         label="study settings with the retention forecast",
     ),
     Page("student", "memory:retention_forecast", query="?retention=0.80", label="retention forecast (without htmx)"),
+    Page("student", "password_change"),
     Page("student", "password_change_done"),
     Page("student", "progress:overview"),
     Page("student", "progress:deck", _deck),
