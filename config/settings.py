@@ -7,6 +7,7 @@ the app refuses to start with DEBUG off and no real SECRET_KEY.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -53,6 +54,9 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
 ]
 
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -64,11 +68,14 @@ MIDDLEWARE = [
     "studyapp.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "studyapp.accounts.second_factor.SecondFactorMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a refused login into the lockout page
 
 TEMPLATES = [
     {
@@ -133,7 +140,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["studyapp.accounts.backends.UserWithRolesBackend"]
+# axes' backend first: it refuses a login during a cool-off before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "studyapp.accounts.backends.UserWithRolesBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "review:home"  # a learner logs in to study; ?next= still wins
 LOGOUT_REDIRECT_URL = "library:home"
@@ -230,6 +238,28 @@ LOGGING = {
             "rename_fields": {"levelname": "level", "name": "logger"},
             "timestamp": "time",
             # Not django.request's request object: its repr holds the query string.
+# Login throttling (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username from one address pause
+# logins for that pair for AXES_COOLOFF_MINUTES (tries during the pause are refused and not counted, so the time
+# shown holds). Attempts live in the database, shared by every app server; a superuser unlocks in the admin.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "studyapp.accounts.security_views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "studyapp.accounts.client_ip.client_address"
+AXES_ENABLE_ADMIN = False  # accounts/security_admin.py registers axes' admin with an unlock action
+# The client's address behind a reverse proxy: the header it sets (e.g. HTTP_X_FORWARDED_FOR) and how many
+# proxies append to it. Empty: REMOTE_ADDR. Set it only when clients can't reach the app past the proxy.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+CLIENT_IP_PROXY_COUNT = env.int("CLIENT_IP_PROXY_COUNT", default=1)
+# Accounts one address may make per period (django-ratelimit; counted in the cache, so CACHE_URL must be shared
+# by the app servers for the limit to hold across them).
+SIGNUP_RATE = env.str("SIGNUP_RATE", default="5/h")
+# Second factor (django-otp, TOTP): staff and superusers must enter a code after the password when on.
+REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=False)
+OTP_TOTP_ISSUER = "Study tool"
+
             "reserved_attrs": [*RESERVED_ATTRS, "request"],
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from studyapp.accounts import security_admin  # noqa: F401 - axes' admin, with an unlock action
 from studyapp.accounts.models import User
 
 

@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from studyapp.accounts import receivers  # noqa: F401 - connects the signal handlers
+        from studyapp.accounts import receivers, second_factor  # noqa: F401 - connect the signal handlers

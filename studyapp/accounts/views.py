@@ -1,21 +1,30 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import get_usage
 
+from studyapp.accounts.client_ip import ratelimit_key
 from studyapp.accounts.forms import SignUpForm
 from studyapp.accounts.services import sign_up_student
 from studyapp.http import HtmxHttpRequest
+
+SIGN_UP_GROUP = "accounts.sign_up"
 
 
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("review:home")
+    if request.method == "POST" and (usage := _sign_up_limit_reached(request)):
+        minutes_left = max(1, round(usage["time_left"] / 60))
+        context = {"limit": usage["limit"], "minutes_left": minutes_left}
+        return render(request, "accounts/sign_up_limited.html", context, status=429)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = sign_up_student(
@@ -23,10 +32,25 @@ def sign_up(request: HtmxHttpRequest) -> HttpResponse:
             password=form.cleaned_data["password1"],
             email=form.cleaned_data.get("email", ""),
         )
+        _count_sign_up(request)
         login(request, user, backend="studyapp.accounts.backends.UserWithRolesBackend")
         messages.success(request, f"Welcome, {user.username}! Your student account is ready.")
         return redirect(_next_page(request) or "review:home")
     return render(request, "registration/sign_up.html", {"form": form, "next": _next_page(request)})
+
+
+def _sign_up_limit_reached(request: HtmxHttpRequest) -> dict | None:
+    """The usage (count, limit, seconds left) when the client's address has made SIGNUP_RATE's worth of accounts.
+
+    django-ratelimit keeps the count in the cache, per address and fixed window. Only accounts made count
+    (`_count_sign_up`), not a form sent back with a typo.
+    """
+    usage = get_usage(request, group=SIGN_UP_GROUP, key=ratelimit_key, rate=settings.SIGNUP_RATE)
+    return usage if usage is not None and usage["count"] >= usage["limit"] else None
+
+
+def _count_sign_up(request: HtmxHttpRequest) -> None:
+    get_usage(request, group=SIGN_UP_GROUP, key=ratelimit_key, rate=settings.SIGNUP_RATE, increment=True)
 
 
 def _next_page(request: HtmxHttpRequest) -> str:

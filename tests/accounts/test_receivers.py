@@ -8,14 +8,14 @@ from tests.factories import PASSWORD
 
 
 def test_a_students_session_lasts_the_configured_age(client, student_a):
-    assert client.login(username=student_a.username, password=PASSWORD)
+    client.force_login(student_a)  # the receiver runs on user_logged_in, whatever the login path
 
     assert not client.session.get_expire_at_browser_close()
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 14 * 24 * 60 * 60
 
 
 def test_an_instructors_session_ends_at_browser_close(client, instructor):
-    assert client.login(username=instructor.username, password=PASSWORD)
+    client.force_login(instructor)
 
     assert client.session.get_expire_at_browser_close()
 

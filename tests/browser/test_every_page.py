@@ -22,6 +22,7 @@ from django.http import QueryDict
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from studyapp.accounts.models import User
 from studyapp.classroom.models import Classroom
@@ -32,7 +33,7 @@ from studyapp.review import services as review_services
 from studyapp.review.models import CustomStudyKind, ReviewState
 from tests.browser.accessibility import violations
 from tests.browser.conftest import RECORD_CSP_VIOLATIONS, csp_violations
-from tests.factories import ItemFactory
+from tests.factories import ItemFactory, UserFactory
 
 DESKTOP, PHONE = 1280, 390
 
@@ -173,6 +174,10 @@ PAGES: tuple[Page, ...] = (
     Page("student", "memory:retention_forecast", query="?retention=0.80", label="retention forecast (without htmx)"),
     Page("student", "password_change"),
     Page("student", "password_change_done"),
+    Page("student", "second_factor_setup", label="second factor set-up (QR code)"),
+    Page("student", "second_factor_disable", label="second factor turn-off (when off)"),
+    # A user with a second factor, logged in with the password only: every page asks for the code.
+    Page("second factor", "second_factor_verify"),
     Page("student", "progress:overview"),
     Page("student", "progress:deck", _deck),
     Page("student", "progress:item", lambda world: {"item_id": world.suspended_item}),
@@ -355,6 +360,8 @@ def _visit(page, live_server, world: World, spec: Page, findings: Findings, cons
 def test_every_page_passes_the_audit_at_desktop_and_phone_widths(browser, live_server):
     world = build_world()
     users = {"anonymous": None, "student": world.student, "instructor": world.instructor, "admin": world.admin}
+    users["second factor"] = UserFactory(username="otp_user")
+    TOTPDevice.objects.create(user=users["second factor"], name="phone", confirmed=True)
     findings = Findings()
     for role, user in users.items():
         context = _context_for(browser, live_server, user)
