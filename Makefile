@@ -64,6 +64,17 @@ serve:
 	$(BIN)/python manage.py migrate --noinput
 	exec $(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi
 
+# The database (DATABASE_URL, as the app uses it) to backups/<UTC time>.sqlite3 or .dump, and back. restore asks
+# before it replaces anything; it refuses without FILE.
+.PHONY: backup restore
+backup: install
+	$(BIN)/python manage.py backup_db
+
+restore:
+	@test -n "$(FILE)" || { echo "make restore: say which backup to restore: make restore FILE=backups/<time>.sqlite3 (or .dump)" >&2; exit 2; }
+	@$(MAKE) --no-print-directory install
+	$(BIN)/python manage.py restore_db "$(FILE)"
+
 bench: install-dev
 	$(BIN)/python -m bench
 
