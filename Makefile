@@ -78,5 +78,16 @@ restore:
 bench: install-dev
 	$(BIN)/python -m bench
 
+# The load and fault test (bench/load/): a PostgreSQL database of its own and `make serve` with 4 workers, LOAD_USERS
+# students (locust) for LOAD_SECONDS, then the review log against the acknowledged ratings; the last line is JSON.
+# FAULTS=1 kills a gunicorn worker every 20 s and restarts PostgreSQL once. Only this target installs locust.
+$(VENV)/.installed-load: requirements-load.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-load.txt
+	touch $@
+
+.PHONY: load
+load: $(VENV)/.installed-load
+	$(BIN)/python -m bench.load
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
