@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from studyapp.accounts import services as account_services
 from studyapp.accounts.models import User
 from studyapp.classroom.models import Classroom
 from studyapp.library.models import Deck, ItemKind
@@ -153,6 +154,15 @@ PAGES: tuple[Page, ...] = (
     Page("anonymous", "library:home"),
     Page("anonymous", "login"),
     Page("anonymous", "sign_up"),
+    Page("anonymous", "password_reset"),
+    Page("anonymous", "password_reset_done"),
+    Page(
+        "anonymous",
+        "password_reset_confirm",
+        lambda world: {"uidb64": "MQ", "token": "set-password"},
+        label="password reset, a link no longer valid",
+    ),
+    Page("anonymous", "password_reset_complete"),
     # A student of the demo class.
     Page("student", "library:home", label="home (logged in)"),
     Page("student", "library:deck_detail", _deck),
@@ -174,6 +184,14 @@ PAGES: tuple[Page, ...] = (
     Page("student", "memory:retention_forecast", query="?retention=0.80", label="retention forecast (without htmx)"),
     Page("student", "password_change"),
     Page("student", "password_change_done"),
+    Page("student", "account"),
+    Page("student", "email_change"),
+    Page(
+        "student",
+        "email_change_confirm",
+        lambda world: {"token": account_services.email_change_token(world.student, "ada.new@example.org")},
+    ),
+    Page("student", "account_delete"),
     Page("student", "second_factor_setup", label="second factor set-up (QR code)"),
     Page("student", "second_factor_disable", label="second factor turn-off (when off)"),
     # A user with a second factor, logged in with the password only: every page asks for the code.
@@ -222,6 +240,7 @@ PAGES: tuple[Page, ...] = (
     Page("instructor", "quizzes:edit", lambda world: {"pk": world.quiz.pk}),
     Page("instructor", "quizzes:delete", lambda world: {"pk": world.quiz.pk}, label="quiz delete confirmation"),
     Page("instructor", "quizzes:report", lambda world: {"pk": world.quiz.pk}),
+    Page("instructor", "account_delete", label="account deletion with decks, a class and a quiz to pass on"),
     # An admin, in Django's admin.
     Page("admin", "admin:index", ours=False),
     Page("admin", "admin:library_item_changelist", ours=False),
