@@ -42,6 +42,18 @@ def test_five_wrong_passwords_lock_the_user_out_for_15_minutes_even_with_the_rig
     assert SESSION_KEY not in client.session
 
 
+def test_the_limit_and_the_cool_off_come_from_the_settings(client, settings, student_a):
+    settings.AXES_FAILURE_LIMIT = 2
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=30)
+
+    log_in(client, student_a.username, "wrong-password")
+    second = log_in(client, student_a.username, "wrong-password")
+
+    assert second.status_code == 429
+    assert "After 2 wrong passwords" in second.content.decode()
+    assert "Try again in about 30 minutes" in second.content.decode()
+
+
 def test_the_lockout_page_is_the_apps_own(client, student_a):
     page = fail_five_times(client, student_a.username).content.decode()
 
