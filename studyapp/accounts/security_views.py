@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from base64 import b32encode
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import segno
@@ -47,7 +48,7 @@ def locked_out(request: HttpRequest, original_response: HttpResponse | None, cre
         or timezone.now()
     )
     retry_at = last_failure + cool_off
-    wait = max(retry_at - timezone.now(), timezone.timedelta(0))
+    wait = max(retry_at - timezone.now(), timedelta(0))
     context = {
         "failure_limit": get_failure_limit(request, credentials),
         "retry_at": retry_at,
