@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
@@ -186,6 +188,19 @@ DECK_IMPORT_MAX_BYTES = env.int("DECK_IMPORT_MAX_BYTES", default=5 * 1024 * 1024
 # Seconds after a quiz attempt's deadline during which answers are still saved (latency, a slow connection);
 # after that the attempt is submitted with what was saved.
 QUIZ_GRACE_SECONDS = env.int("QUIZ_GRACE_SECONDS", default=30)
+
+# Background tasks (Django's Tasks API through django-tasks): the database backend by default, run by
+# `manage.py db_worker` (`make run` starts one). With several app servers, RQ on Redis is the other choice
+# (README, "Background tasks"): TASKS_BACKEND=django_tasks_rq.RQBackend and the RQ settings it needs.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": env.str("REDIS_URL", default="redis://localhost:6379/0")}}
+# A learner's parameters are fitted only from this many reviews of items seen on an earlier day, and the
+# nightly `optimise_due_learners` fits again after this many more.
+MEMORY_FIT_MIN_REVIEWS = env.int("MEMORY_FIT_MIN_REVIEWS", default=400)
+MEMORY_REFIT_NEW_REVIEWS = env.int("MEMORY_REFIT_NEW_REVIEWS", default=400)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

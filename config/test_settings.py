@@ -15,3 +15,5 @@ FSRS_ENABLE_FUZZING = False
 # The test run signs up many accounts from 127.0.0.1 and the locmem cache outlives a test: the sign-up limit's
 # own tests (tests/accounts/test_sign_up_limit.py) set the real rate and start from an empty cache.
 SIGNUP_RATE = "1000/h"
+# Tasks run at once, in the test's own thread and transaction (one test runs a real database worker instead).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
