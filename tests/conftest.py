@@ -18,7 +18,10 @@ from django.test import override_settings
 
 from studyapp.accounts.roles import INSTRUCTORS, STUDENTS
 from studyapp.library.models import Deck
+from tests import hypothesis_profiles
 from tests.factories import UserFactory
+
+hypothesis_profiles.load()
 
 DEMO_DECK_SLUG = "left-opposition-1927"
 
