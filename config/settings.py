@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "studyapp.request_log.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "studyapp.middleware.RejectNulMiddleware",  # 400 for a NUL in the path, query or form (PostgreSQL refuses it)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "studyapp.middleware.PrivateNoStoreMiddleware",

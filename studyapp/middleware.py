@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.utils.cache import add_never_cache_headers
 
 
@@ -21,3 +21,35 @@ class PrivateNoStoreMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+NUL_REFUSED = (
+    "This request holds a NUL character (U+0000), which no address or form field may contain: "
+    "remove it and send the form again."
+)
+
+
+class RejectNulMiddleware:
+    """400, with a message, for a request whose path, query or form fields hold a NUL character.
+
+    No field of the app may hold one, and PostgreSQL refuses NUL in text and JSON, so a NUL that reached a view
+    (a typed answer, a quiz answer, a slug) would be a 500 there while SQLite stored it. Forms' CharFields refuse it
+    already; refusing it here, once, covers every value a view reads straight from request.POST or request.GET.
+    Uploaded files are not looked at: an import checks its own bytes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            "\x00" in request.path_info
+            or _holds_nul(request.GET)
+            or (request.method == "POST" and _holds_nul(request.POST))
+        ):
+            return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def _holds_nul(data: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
