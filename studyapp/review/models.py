@@ -16,8 +16,11 @@ from django.db.models import F, Q
 from studyapp.library.models import Deck, Item
 from studyapp.review.days import LearnerDay, learner_day, learner_day_on
 
-_STEP = re.compile(r"^(\d+)([smhd])$")
+_STEP = re.compile(r"^(\d+)([smhd])$", re.ASCII)
 _STEP_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+# A card is due again one step after now, so a step must stay far from the end of the calendar (and of timedelta,
+# which overflows at a billion days); a learning step of a year is already no step at all.
+MAX_STEP = timedelta(days=365)
 
 
 def parse_steps(text: str) -> tuple[timedelta, ...]:
@@ -25,11 +28,15 @@ def parse_steps(text: str) -> tuple[timedelta, ...]:
     steps = []
     for token in text.split():
         match = _STEP.match(token.lower())
-        if not match or int(match.group(1)) == 0:
+        digits = match.group(1).lstrip("0") if match else ""
+        if not digits:
             raise ValidationError(
                 f"“{token}” is not a step: write steps like 1m 10m 1h 1d (s, m, h or d after a number above zero)."
             )
-        steps.append(timedelta(**{_STEP_UNITS[match.group(2)]: int(match.group(1))}))
+        # Nine digits of seconds are 31 years, past any step in range; more could overflow timedelta.
+        if len(digits) > 9 or (step := timedelta(**{_STEP_UNITS[match.group(2)]: int(digits)})) > MAX_STEP:
+            raise ValidationError(f"“{token}” is too long a step: a step is at most {MAX_STEP.days} days (365d).")
+        steps.append(step)
     if len(steps) > 10:
         raise ValidationError("Use at most 10 steps.")
     return tuple(steps)
