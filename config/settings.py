@@ -54,11 +54,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials.apps.SimpleAppConfig",
-]
-
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -68,17 +68,17 @@ MIDDLEWARE = [
     "studyapp.middleware.RejectNulMiddleware",  # 400 for a NUL in the path, query or form (PostgreSQL refuses it)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "studyapp.accounts.second_factor.SecondFactorMiddleware",
     "studyapp.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "studyapp.accounts.second_factor.SecondFactorMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a refused login into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
-    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a refused login into the lockout page
 
 TEMPLATES = [
     {
@@ -238,22 +238,6 @@ if _proxy_ssl_header := env.list("SECURE_PROXY_SSL_HEADER", default=[]):
         raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be HEADER,value, e.g. HTTP_X_FORWARDED_PROTO,https.")
     SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header[0], _proxy_ssl_header[1])
 
-# One console log (stderr), JSON lines unless DEBUG is on: a line per request (studyapp/request_log.py) and errors
-# with their traceback; every line logged while a request is served carries its request_id.
-LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
-if LOG_FORMAT not in {"json", "text"}:
-    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "studyapp.request_log.RequestIdFilter"}},
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(levelname)s %(name)s %(message)s",
-            "rename_fields": {"levelname": "level", "name": "logger"},
-            "timestamp": "time",
-            # Not django.request's request object: its repr holds the query string.
 # Login throttling (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username from one address pause
 # logins for that pair for AXES_COOLOFF_MINUTES (tries during the pause are refused and not counted, so the time
 # shown holds). Attempts live in the database, shared by every app server; a superuser unlocks in the admin.
@@ -276,6 +260,22 @@ SIGNUP_RATE = env.str("SIGNUP_RATE", default="5/h")
 REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=False)
 OTP_TOTP_ISSUER = "Study tool"
 
+# One console log (stderr), JSON lines unless DEBUG is on: a line per request (studyapp/request_log.py) and errors
+# with their traceback; every line logged while a request is served carries its request_id.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "studyapp.request_log.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+            # Not django.request's request object: its repr holds the query string.
             "reserved_attrs": [*RESERVED_ATTRS, "request"],
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
