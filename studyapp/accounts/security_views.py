@@ -97,8 +97,9 @@ def setup(request: HttpRequest) -> HttpResponse:
     """Shows a new secret (a QR code and as text) and turns the second factor on once a code from it matches."""
     if confirmed_device(request.user) is not None:
         return render(request, "accounts/otp_setup.html", {"already_on": True})
-    key = request.session.get(PENDING_KEY_SESSION_KEY) or random_hex(20)
-    request.session[PENDING_KEY_SESSION_KEY] = key
+    if PENDING_KEY_SESSION_KEY not in request.session:  # one secret until it is confirmed, however often shown
+        request.session[PENDING_KEY_SESSION_KEY] = random_hex(20)
+    key = request.session[PENDING_KEY_SESSION_KEY]
     device = TOTPDevice(user=request.user, name="Authenticator app", key=key, confirmed=True)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

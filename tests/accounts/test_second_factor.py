@@ -263,3 +263,13 @@ def test_a_code_from_two_and_a_half_minutes_ago_is_refused(client, student_a, mo
     monkeypatch.setattr(time, "time", lambda real=time.time: real() + 5 * device.step)
 
     assert client.post(VERIFY, {"token": stale}).status_code == 422
+
+
+def test_the_setup_page_shows_the_same_key_until_it_is_confirmed(client, student_a):
+    client.force_login(student_a)
+    key = re.compile(r'<code class="secret-key">([A-Z2-7 ]+)</code>')
+
+    first = key.search(client.get(SETUP).content.decode()).group(1)
+    client.post(SETUP, {"token": "123456"})
+
+    assert key.search(client.get(SETUP).content.decode()).group(1) == first
