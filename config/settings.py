@@ -165,6 +165,9 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Seconds a password-reset link, and a link confirming a new email address, stay valid.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 60 * 60)
 EMAIL_CHANGE_TIMEOUT = env.int("EMAIL_CHANGE_TIMEOUT", default=24 * 60 * 60)
+# Password-reset mails one client address may ask for, and one email address may be sent, per period
+# (django-ratelimit, counted in the cache).
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/h")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")

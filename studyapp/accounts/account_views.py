@@ -11,9 +11,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.core import get_usage
 
 from studyapp.accounts import selectors, services
 from studyapp.accounts.account_forms import AccountDeletionForm, EmailChangeForm
+from studyapp.accounts.client_ip import ratelimit_key
 from studyapp.http import HtmxHttpRequest
 
 # --- The account page ------------------------------------------------------------------------------------
@@ -33,12 +35,36 @@ class _UnprocessableWhenInvalid:
         return self.render_to_response(self.get_context_data(form=form), status=422)
 
 
+def _reset_address_key(group: str, request) -> str:
+    return request.POST.get("email", "").strip().casefold()
+
+
+# Reset requests are counted per client address and per email address asked for (so nobody can flood a mailbox,
+# from one address or many); the count doesn't depend on whether the address has an account.
+_RESET_LIMITS = (
+    ("accounts.password_reset.client", ratelimit_key),
+    ("accounts.password_reset.email", _reset_address_key),
+)
+
+
 class PasswordResetView(_UnprocessableWhenInvalid, auth_views.PasswordResetView):
     """Says the same whether or not the address has an account (Django's form mails only the accounts it finds)."""
 
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
     extra_email_context = {"hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+
+    def form_valid(self, form):
+        rate = settings.PASSWORD_RESET_RATE
+        usages = [get_usage(self.request, group=group, key=key, rate=rate) for group, key in _RESET_LIMITS]
+        reached = [usage for usage in usages if usage is not None and usage["count"] >= usage["limit"]]
+        if reached:
+            minutes_left = max(1, round(max(usage["time_left"] for usage in reached) / 60))
+            context = {"minutes_left": minutes_left}
+            return render(self.request, "registration/password_reset_limited.html", context, status=429)
+        for group, key in _RESET_LIMITS:
+            get_usage(self.request, group=group, key=key, rate=rate, increment=True)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(_UnprocessableWhenInvalid, auth_views.PasswordResetConfirmView):

@@ -6,11 +6,21 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_reset_counts(settings):
+    settings.PASSWORD_RESET_RATE = "5/h"
+    cache.clear()  # the request counts live in the cache, which outlives a test
+    yield
+    cache.clear()
+
 
 NEW_PASSWORD = "a-fresh-and-unusual-passphrase"
 
@@ -109,3 +119,30 @@ def test_a_weak_new_password_is_refused_with_422_and_the_old_one_still_works(cli
     assert "This password is too common." in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("email", ["flooded@example.org", "nobody@example.org"])
+def test_after_five_requests_for_an_address_the_sixth_is_refused_with_429_whether_or_not_it_has_an_account(
+    client, email
+):
+    UserFactory(username="flooded", email="flooded@example.org")
+    for n in range(5):
+        # From five different client addresses: the address asked for is counted on its own.
+        client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=f"192.0.2.{n + 1}")
+    mails_before = len(mail.outbox)
+
+    response = client.post(reverse("password_reset"), {"email": email.upper()}, REMOTE_ADDR="198.51.100.7")
+
+    assert response.status_code == 429
+    # django-ratelimit counts in fixed windows: the wait is what is left of the current one.
+    assert re.search(r"Try again in about ([1-9]|[1-5]\d|60) minutes?\.", response.content.decode())
+    assert len(mail.outbox) == mails_before
+
+
+def test_one_client_address_may_ask_five_times_an_hour(client):
+    for n in range(5):
+        assert ask_for_reset(client, f"someone{n}@example.org").status_code == 200
+
+    response = client.post(reverse("password_reset"), {"email": "someone-else@example.org"})
+
+    assert response.status_code == 429
