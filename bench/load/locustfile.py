@@ -77,8 +77,22 @@ def _count_status(request_type, name, response=None, exception=None, **_kwargs) 
 
 
 @events.test_stop.add_listener
-def _write_statuses(**_kwargs) -> None:
+def _write_statistics(environment, **_kwargs) -> None:
+    """The status counts, and each endpoint's figures, once every user has stopped (the CSV can be written before)."""
     EVENTS.write(kind="statuses", counts={str(status): count for status, count in sorted(STATUSES.items())})
+    entries = sorted(environment.stats.entries.values(), key=lambda entry: -entry.num_requests)
+    rows = [
+        {
+            "method": entry.method or "",
+            "name": entry.name,
+            "requests": entry.num_requests,
+            "failures": entry.num_failures,
+            "rps": round(entry.total_rps, 2),
+            **{f"p{round(q * 100)}": entry.get_response_time_percentile(q) for q in (0.5, 0.95, 0.99)},
+        }
+        for entry in [*entries, environment.stats.total]
+    ]
+    EVENTS.write(kind="stats", endpoints=rows)
 
 
 def token_uuid(token: str) -> str:

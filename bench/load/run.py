@@ -10,7 +10,6 @@ the ratings the server acknowledged (bench/load/accounting.py). The last line of
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import os
 import re
@@ -124,7 +123,7 @@ def main() -> int:
         summary = {"error": f"{type(error).__name__}: {error}"}
     finally:
         stack.close()
-    say(f"Files of this run (server log, locust's CSV, the events): {workdir}")
+    say(f"Files of this run (the server's and locust's logs, the events): {workdir}")
     print(json.dumps(summary), flush=True)  # the last line of stdout
     return code
 
@@ -181,8 +180,6 @@ def _run(options: Options, stack: Stack, workdir: Path) -> dict:
             str(STOP_TIMEOUT),
             "--host",
             f"http://{HOST}:{port}",
-            "--csv",
-            str(workdir / "locust"),
             "--only-summary",
             "--loglevel",
             "WARNING",
@@ -212,10 +209,10 @@ def _run(options: Options, stack: Stack, workdir: Path) -> dict:
         injector.stop()
         injector.join(timeout=5)
         _await_probe(injector)
-    stats = _read_stats(workdir / "locust_stats.csv")
+    events = [json.loads(line) for line in events_path.read_text().splitlines() if line.strip()]
+    stats = next((event["endpoints"] for event in reversed(events) if event["kind"] == "stats"), None)
     if not stats:
         raise RuntimeError(f"locust wrote no stats (exit {locust.returncode}):\n{_tail(workdir / 'locust.log')}")
-    events = [json.loads(line) for line in events_path.read_text().splitlines() if line.strip()]
     checked = accounting.account(events, _logged_reviews())
     _stop_process_group(server, "the app server")  # before reading its log: everything flushed
     return _report(options, stats, events, checked, injector, elapsed, log, started)
@@ -324,13 +321,6 @@ def _await_probe(injector) -> None:
         time.sleep(0.25)
 
 
-def _read_stats(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    with path.open(newline="") as file:
-        return list(csv.DictReader(file))
-
-
 def _tail(path: Path, lines: int = 40) -> str:
     if not path.exists():
         return ""
@@ -372,17 +362,16 @@ def _server_errors(log: Path) -> list[str]:
 
 
 def _report(options, stats, events, checked, injector, elapsed, log, started) -> dict:
-    rows = [row for row in stats if row["Name"] != "Aggregated"]
-    total = next(row for row in stats if row["Name"] == "Aggregated")
+    *rows, total = stats  # locust's total ("Aggregated") last
     counts = next((event["counts"] for event in reversed(events) if event["kind"] == "statuses"), {})
     errors_5xx = sum(count for status, count in counts.items() if int(status) >= 500)
     no_response = counts.get("0", 0)
     say()
     say(f"{'endpoint':48}{'requests':>9}{'failed':>8}{'req/s':>8}{'p50':>7}{'p95':>7}{'p99':>7}  (ms)")
-    for row in [*sorted(rows, key=lambda row: -int(row["Request Count"])), total]:
+    for row in [*rows, total]:
         say(
-            f"{(row['Type'] + ' ' + row['Name']).strip()[:47]:48}{row['Request Count']:>9}{row['Failure Count']:>8}"
-            f"{float(row['Requests/s']):>8.1f}{row['50%']:>7}{row['95%']:>7}{row['99%']:>7}"
+            f"{(row['method'] + ' ' + row['name']).strip()[:47]:48}{row['requests']:>9}{row['failures']:>8}"
+            f"{row['rps']:>8.1f}{row['p50']:>7.0f}{row['p95']:>7.0f}{row['p99']:>7.0f}"
         )
     say(f"HTTP statuses: {counts}")
     server_errors = _server_errors(log)
@@ -403,11 +392,11 @@ def _report(options, stats, events, checked, injector, elapsed, log, started) ->
         for learner, review in sorted(reviews)[:10]:
             say(f"  {name}: {learner} {review}")
     summary = {
-        "requests": int(total["Request Count"]),
-        "rps": round(float(total["Requests/s"]), 2),
+        "requests": total["requests"],
+        "rps": total["rps"],
         "errors_5xx": errors_5xx,
         "no_response": no_response,
-        "failures": int(total["Failure Count"]),
+        "failures": total["failures"],
         **result,
         "faults": None,
         "users": options.users,
@@ -415,11 +404,7 @@ def _report(options, stats, events, checked, injector, elapsed, log, started) ->
         "elapsed_seconds": round(elapsed, 1),
         "workers": WORKERS,
         "latency_ms": {
-            f"{row['Type']} {row['Name']}": {
-                "p50": _number(row["50%"]),
-                "p95": _number(row["95%"]),
-                "p99": _number(row["99%"]),
-            }
+            f"{row['method']} {row['name']}": {quantile: row[quantile] for quantile in ("p50", "p95", "p99")}
             for row in rows
         },
         "load_average": _load(),
@@ -472,10 +457,3 @@ def _seconds_after_fault(checked, events, faults, started: float) -> list[float 
         before = [at for at in fault_times if at <= event["t"]]
         gaps.append(round(event["t"] - before[-1], 2) if before else None)
     return gaps
-
-
-def _number(value: str) -> float | None:
-    try:
-        return float(value)
-    except ValueError:
-        return None
