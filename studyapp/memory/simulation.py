@@ -12,9 +12,10 @@ so the whole collection is simulated as new items introduced at the learner's ne
 a learner starting the collection today would face); and its costs and rating odds are the library's
 defaults (averages over many Anki users), not the learner's own timings.
 
-A run is seconds of CPU for a large collection (`measure` below; README "Retention simulator"), so a
-result is cached per learner, parameters, collection size and limits (`cache_key`), and the views
-redraw the chart from the cached numbers.
+A forecast costs up to a second or so of CPU (the optimal retention's search most of it; README
+"Retention simulator" has the figures, `measure` makes them), bounded by simulating a large collection
+as a sample (`miniature`). So a result is cached per learner, parameters, collection size and limits
+(`cache_key`), and the slider redraws the chart from the cached numbers.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import math
 import time
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 
 import fsrs_rs_python
@@ -50,12 +51,15 @@ DAYS = 365
 # seeds and averaged; a collection of 500 or more is one run (its own law of large numbers).
 CARDS_PER_POINT = 500
 MOST_SEEDS = 8
+# A larger collection is simulated as a sample of about this many items (`miniature`): the cost of a
+# forecast is then bounded, 10,000 items or a million.
+SIMULATED_ITEMS = 2000
 # The learner's settings have no daily time cap, unlike the simulator's default of 30 minutes.
 NO_TIME_CAP_SECONDS = 24 * 60 * 60.0
 # The simulator lets a card relearn for at most this many steps.
 MOST_STEPS = 5
 CACHE_SECONDS = 24 * 60 * 60
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,7 @@ class Forecast:
     points: tuple[Point, ...]  # in increasing retention: the grid, and the learner's own above it
     optimal_retention: Decimal  # the library's CMRR, rounded to 0.01
     seeds: int
+    simulated_items: int  # the collection's size, or the size of the sample simulated for it (`miniature`)
     milliseconds: int  # how long the runs took (for the README figures and the log)
 
     def at(self, retention: Decimal) -> Point:
@@ -205,23 +210,64 @@ def simulate_point(
     )
 
 
+def miniature(collection: Collection) -> tuple[Collection, float]:
+    """A collection of at most about `SIMULATED_ITEMS` that behaves like the learner's, and its share of it.
+
+    The simulator's time grows with the items it plays through, and the optimal retention's search runs
+    it some 160 times, so a large collection is simulated as a sample: `share` of its items under `share`
+    of its daily limits (a sample of 2,000 of 10,000 items, 4 new and 40 reviews a day instead of 20 and
+    200) takes the same days to learn everything and feels the same pressure from the review limit. The
+    share makes the new-per-day limit a whole number, so only the review limit is rounded. Counts from
+    the sample are divided by `share`; the seconds per item remembered (CMRR's measure) need no scaling.
+    """
+    sample_new = max(1, math.floor(collection.new_per_day * SIMULATED_ITEMS / collection.size))
+    if sample_new >= collection.new_per_day:
+        return collection, 1.0
+    share = sample_new / collection.new_per_day
+    sample = replace(
+        collection,
+        size=max(1, round(collection.size * share)),
+        new_per_day=sample_new,
+        reviews_per_day=max(1, round(collection.reviews_per_day * share)),
+    )
+    return sample, share
+
+
 def forecast(collection: Collection) -> Forecast:
-    """Run the simulator for every retention of the grid, and the library's CMRR. Seconds for 10,000 items."""
+    """Run the simulator for every retention of the grid, and the library's CMRR, on a sample of a large collection."""
     if collection.size < 1 or collection.new_per_day < 1:
         raise ValueError("The simulator needs at least one item and at least one new item a day.")
     started = time.perf_counter()
-    config = simulator_config(collection)
-    seeds = seeds_for(collection.size)
-    points = tuple(simulate_point(collection, config, retention, seeds) for retention in retentions_for(collection))
+    sample, share = miniature(collection)
+    config = simulator_config(sample)
+    seeds = seeds_for(sample.size)
+    points = tuple(
+        scaled(simulate_point(sample, config, retention, seeds), 1 / share, most=collection.size)
+        for retention in retentions_for(collection)
+    )
     optimal = fsrs_rs_python.optimal_retention(config, list(collection.parameters))
     milliseconds = round((time.perf_counter() - started) * 1000)
-    logger.info("retention forecast for %s items took %s ms", collection.size, milliseconds)
+    logger.info("retention forecast for %s items (%s simulated) took %s ms", collection.size, sample.size, milliseconds)
     return Forecast(
         collection=collection,
         points=points,
         optimal_retention=Decimal(str(round(optimal, 2))),
         seeds=seeds,
+        simulated_items=sample.size,
         milliseconds=milliseconds,
+    )
+
+
+def scaled(point: Point, factor: float, *, most: int) -> Point:
+    """A sample's year in the whole collection's numbers (a rounded sample size can't make more than `most` items)."""
+    if factor == 1:
+        return point
+    return replace(
+        point,
+        reviews_per_day=point.reviews_per_day * factor,
+        minutes_per_day=point.minutes_per_day * factor,
+        remembered=min(point.remembered * factor, most),
+        learned=min(point.learned * factor, most),
     )
 
 

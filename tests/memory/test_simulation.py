@@ -143,6 +143,35 @@ def test_small_collections_are_averaged_over_more_seeds():
     assert simulation.seeds_for(10_000) == 1
 
 
+def test_a_large_collection_is_simulated_as_a_sample_under_the_same_share_of_its_limits():
+    whole = collection(10_000, new_per_day=20, reviews_per_day=200)
+
+    sample, share = simulation.miniature(whole)
+
+    assert share == pytest.approx(0.2)
+    assert (sample.size, sample.new_per_day, sample.reviews_per_day) == (2000, 4, 40)
+    assert sample.parameters == whole.parameters
+    assert simulation.miniature(collection(2000)) == (collection(2000), 1.0)  # small enough already
+
+
+def test_the_sample_forecasts_what_the_whole_collection_would_do():
+    whole = collection(6000)  # 20 new a day: a sample of 1,800 items, 6 new and 60 reviews a day
+    sample, share = simulation.miniature(whole)
+    retention = Decimal("0.85")
+
+    from_sample = simulation.scaled(
+        simulation.simulate_point(sample, simulation.simulator_config(sample), retention, seeds=2),
+        1 / share,
+        most=whole.size,
+    )
+    in_full = simulation.simulate_point(whole, simulation.simulator_config(whole), retention, seeds=1)
+
+    assert sample.size == 1800
+    assert from_sample.reviews_per_day == pytest.approx(in_full.reviews_per_day, rel=0.05)
+    assert from_sample.remembered == pytest.approx(in_full.remembered, rel=0.03)
+    assert from_sample.learned == pytest.approx(in_full.learned, rel=0.01)
+
+
 def test_nothing_to_simulate_is_refused():
     with pytest.raises(ValueError, match="at least one item"):
         simulation.forecast(collection(0))
