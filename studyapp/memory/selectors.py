@@ -26,16 +26,24 @@ def get_fit_for_learner(learner, fit_id: int) -> ParameterFit:
     return get_object_or_404(ParameterFit, pk=fit_id, learner=learner)
 
 
-def restorable_fit(learner, study_settings: StudySettings) -> ParameterFit | None:
-    """The adopted fit whose parameters are in use now, which can be undone to the parameters before it."""
+def restorable_fit(
+    learner, study_settings: StudySettings, *, latest: ParameterFit | None = None
+) -> ParameterFit | None:
+    """The adopted fit whose parameters are in use now, which can be undone to the parameters before it.
+
+    `latest`, the learner's newest fit when the caller has it, saves the query when it is that fit.
+    """
     if not study_settings.fsrs_parameters:
         return None
-    fit = (
-        ParameterFit.objects.of(learner)
-        .filter(outcome=FitOutcome.ADOPTED, restored_at__isnull=True)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    if latest is not None and latest.outcome == FitOutcome.ADOPTED and latest.restored_at is None:
+        fit = latest
+    else:
+        fit = (
+            ParameterFit.objects.of(learner)
+            .filter(outcome=FitOutcome.ADOPTED, restored_at__isnull=True)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
     return fit if fit is not None and fit.fitted_parameters == study_settings.fsrs_parameters else None
 
 
@@ -116,7 +124,7 @@ def fit_panel(learner, *, error: str = "", notice: str = "") -> dict:
     return {
         "fit": fit,
         "personal": bool(study_settings.fsrs_parameters),
-        "restorable": restorable_fit(learner, study_settings),
+        "restorable": restorable_fit(learner, study_settings, latest=fit),
         "min_reviews": settings.MEMORY_FIT_MIN_REVIEWS,
         "error": error,
         "notice": notice,
