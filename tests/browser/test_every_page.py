@@ -83,6 +83,9 @@ NOT_PAGES: dict[str, str] = {
     "quizzes:review_missed": "POST only",
     "quizzes:report_csv": "a CSV download",
     "quizzes:regrade": "POST only",
+    "memory:optimise": "POST only (its panel is on review:settings)",
+    "memory:restore_parameters": "POST only (its panel is on review:settings)",
+    "memory:fit_status": "the Optimise panel as an htmx partial, polled by review:settings (plain GET redirects there)",
 }
 
 
