@@ -12,8 +12,8 @@ so the whole collection is simulated as new items introduced at the learner's ne
 a learner starting the collection today would face); and its costs and rating odds are the library's
 defaults (averages over many Anki users), not the learner's own timings.
 
-A forecast costs up to a second of CPU (the optimal retention's search most of it; README "Retention
-simulator" has the figures), bounded by simulating a large collection as a sample (`miniature`). So a
+A forecast costs up to a second of CPU (the optimal retention's search most of it; the README's "What
+a desired retention costs" has the figures), bounded by simulating a large collection as a sample (`miniature`). So a
 result is cached per learner, parameters, collection size and limits (`cache_key`), and the slider
 redraws the chart from the cached numbers.
 """
