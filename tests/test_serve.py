@@ -15,6 +15,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -173,3 +174,16 @@ def test_each_request_is_one_json_line_and_gunicorn_writes_no_access_log(server)
     ]
     assert "secret-search" not in server.log.read_text()
     assert all(line["logger"] != "gunicorn.access" for line in server.log_lines())
+
+
+@pytest.mark.parametrize(
+    ("allowed_hosts", "status"), [("127.0.0.1", 0), (".127.0.0.1,elsewhere.org", 0), ("other.org", 1)]
+)
+def test_the_containers_health_check_passes_with_a_host_the_site_answers_to(server, allowed_hosts, status):
+    """config/healthcheck.py, which Docker runs in the container: the first of ALLOWED_HOSTS as the Host header."""
+    environment = clean_environment(PORT=str(server.port), ALLOWED_HOSTS=allowed_hosts)
+    result = subprocess.run(
+        [sys.executable, "-m", "config.healthcheck"], cwd=ROOT, env=environment, timeout=30, check=False
+    )
+
+    assert result.returncode == status
