@@ -7,7 +7,9 @@ from html import unescape
 from unittest import mock
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import SESSION_KEY
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
@@ -303,3 +305,58 @@ def test_a_deletion_that_fails_half_way_leaves_everything_as_it_was(instructor, 
 
     assert Deck.objects.get(pk=author_world["deck"].pk).owner == instructor
     assert Classroom.objects.get(pk=author_world["classroom"].pk).created_by == instructor
+
+
+# Deleting a user must never stop half-way on a PROTECT: each reference to a user either goes with them, empties,
+# or is one that delete_account hands on or deletes first.
+REFERENCES_HANDLED_BY_DELETE_ACCOUNT = {"library.Deck.owner", "classroom.Classroom.created_by", "quizzes.Quiz.owner"}
+
+
+def test_every_reference_to_a_user_cascades_empties_or_is_handled_by_delete_account():
+    unhandled = []
+    for model in django_apps.get_models():
+        for field in model._meta.get_fields():
+            if not (field.concrete and field.is_relation and field.related_model is User and field.remote_field):
+                continue
+            if field.many_to_many or field.remote_field.on_delete in (models.CASCADE, models.SET_NULL):
+                continue
+            name = f"{model._meta.app_label}.{model.__name__}.{field.name}"
+            if name not in REFERENCES_HANDLED_BY_DELETE_ACCOUNT:
+                unhandled.append(name)
+
+    assert unhandled == []
+
+
+@pytest.mark.usefixtures("shared_demo_deck")
+class TestDeletingTheDemoCast:
+    """The demo world: a deck with a source, a class with a quiz, students who study and were quizzed."""
+
+    @staticmethod
+    def delete(client, username: str, **data):
+        password = next(account.password for account in services.DEMO_ACCOUNTS if account.username == username)
+        return delete_own_account(client, User.objects.get(username=username), password=password, **data)
+
+    @pytest.mark.parametrize("username", ["ada", "ben"])
+    def test_a_demo_student_can_be_deleted(self, client, username):
+        response = self.delete(client, username)
+
+        assert response.status_code == 302
+        assert not User.objects.filter(username=username).exists()
+
+    @pytest.mark.parametrize("fate", ["transfer", "delete"])
+    def test_the_demo_instructor_can_be_deleted_either_way(self, client, fate):
+        irene = User.objects.get(username="irene")
+        admin = User.objects.get(username="admin")
+        decks = list(Deck.objects.filter(owner=irene).values_list("pk", flat=True))
+        assert decks
+
+        response = self.delete(client, "irene", decks=fate)
+
+        assert response.status_code == 302
+        remaining = Deck.objects.filter(pk__in=decks)
+        assert list(remaining.values_list("owner", flat=True).distinct()) == ([admin.pk] if fate == "transfer" else [])
+
+    def test_the_demo_admin_is_the_last_superuser_and_stays(self, client):
+        response = self.delete(client, "admin")
+
+        assert response.status_code == 409
