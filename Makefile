@@ -25,11 +25,15 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # DEBUG is off unless set: local use turns it on here (and so gets the demo accounts).
+# The background-task worker (django-tasks' database backend: fits of FSRS parameters) runs beside the
+# server and is stopped when the server stops (Ctrl+C, or an error), by the trap.
 run: export DEBUG = True
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/), with a task worker"
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # pytest exits non-zero (5) when it collects no tests, so an empty run fails here too.
