@@ -142,5 +142,5 @@ def account_delete(request: HtmxHttpRequest) -> HttpResponse:
         status = 422
     else:
         status = 200
-    context = {"form": form, "summary": summary, "heir": heir}
+    context = {"form": form, "summary": summary}
     return render(request, "accounts/account_delete.html", context, status=status)

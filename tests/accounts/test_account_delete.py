@@ -293,7 +293,7 @@ def test_the_confirmation_page_says_what_goes(client, instructor, admin_user, au
     assert "<li>1 deck, studied by 1 other learner</li>" in page
     assert "<li>1 class</li>" in page
     assert "<li>1 class quiz, with 1 attempt by students</li>" in page
-    assert "Pass them to the admin site_admin" in page
+    assert "Pass them to an admin of the site" in page
 
 
 def test_a_deletion_that_fails_half_way_leaves_everything_as_it_was(instructor, admin_user, author_world):
