@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 from bench import database as bench_database
+from bench import scheduler as bench_scheduler
 from bench.web import LoadResult, combine
 
 SIZES = tuple(int(size) for size in os.environ.get("BENCH_SIZES", "10000,1000000").split(","))
@@ -191,10 +192,12 @@ def _run(database: bench_database.BenchDatabase, started: float) -> dict:
     dashboard = _measure_dashboard(world)
     quiz = _measure_quiz(world)
     imports = _measure_import(world)
+    scheduler = bench_scheduler.measure()
     say()
     summary = _report(database, small_trips, results, dashboard)
     summary |= _quiz_summary(quiz)
     summary |= _import_summary(imports)
+    summary |= bench_scheduler.summary(scheduler)
     say(f"Total time {time.perf_counter() - started:.0f} s; load average at the end: {_load()}")
     return summary
 
