@@ -26,11 +26,13 @@ import logging
 import math
 import time
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 
 import fsrs_rs_python
 from django.core.cache import cache
+from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
 from studyapp.review.models import ReviewState, StudiedDeck, StudySettings, parse_steps
 
@@ -236,10 +238,34 @@ def miniature(collection: Collection, items: int = SIMULATED_ITEMS) -> tuple[Col
     return sample, share
 
 
+class SimulationFailed(Exception):
+    """The simulator could not run on these parameters (a Rust panic in fsrs-rs, turned into an exception)."""
+
+
+def usable(parameters: Sequence[float]) -> bool:
+    """Within the bounds the fsrs scheduler accepts: outside them the simulator's probabilities leave [0, 1]
+    and fsrs-rs panics (a BaseException, which no Django handler catches)."""
+    return len(parameters) == len(LOWER_BOUNDS_PARAMETERS) and all(
+        low <= weight <= high
+        for weight, low, high in zip(parameters, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+    )
+
+
 def forecast(collection: Collection) -> Forecast:
     """Run the simulator for every retention of the grid, and the library's CMRR, on a sample of a large collection."""
     if collection.size < 1 or collection.new_per_day < 1:
         raise ValueError("The simulator needs at least one item and at least one new item a day.")
+    if not usable(collection.parameters):
+        raise ValueError("The parameters are outside the bounds FSRS accepts.")
+    try:
+        return _forecast(collection)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # pyo3's PanicException derives from BaseException
+        raise SimulationFailed(f"The simulator stopped: {error}") from error
+
+
+def _forecast(collection: Collection) -> Forecast:
     started = time.perf_counter()
     sample, share = miniature(collection)
     config = simulator_config(sample)

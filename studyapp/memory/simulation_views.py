@@ -8,6 +8,7 @@ Only `request.user`'s settings and collection are ever read.
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,8 @@ from studyapp.http import HtmxHttpRequest
 from studyapp.memory import simulation
 from studyapp.memory.simulation_chart import retention_chart
 from studyapp.review import services as review_services
+
+logger = logging.getLogger(__name__)
 
 CHART_TARGET = "forecast-chart"
 
@@ -55,6 +58,7 @@ def retention_forecast(request: HtmxHttpRequest) -> HttpResponse:
         "personal_parameters": bool(study_settings.fsrs_parameters),
         "highest": highest,
         "chart_target": CHART_TARGET,
+        "usable_parameters": simulation.usable(collection.parameters),
     }
     slider = bool(request.htmx) and request.htmx.target == CHART_TARGET
     # The slider's redraw is read out (app.js, data-announce); the panel loading after the page is not.
@@ -72,8 +76,13 @@ def retention_forecast(request: HtmxHttpRequest) -> HttpResponse:
         context.update(error=str(error), chosen=default)
         return render(request, template, context, status=422)
     context["chosen"] = chosen
-    if collection.size and collection.new_per_day:
-        forecast = simulation.cached_forecast(request.user.pk, collection)
+    if collection.size and collection.new_per_day and context["usable_parameters"]:
+        try:
+            forecast = simulation.cached_forecast(request.user.pk, collection)
+        except simulation.SimulationFailed:
+            logger.exception("retention forecast failed for learner %s", request.user.pk)
+            context["failed"] = True
+            return render(request, template, context)
         context.update(
             forecast=forecast,
             advice=simulation.advice(forecast),

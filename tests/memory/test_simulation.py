@@ -172,6 +172,26 @@ def test_the_sample_forecasts_what_the_whole_collection_would_do():
     assert from_sample.learned == pytest.approx(in_full.learned, rel=0.01)
 
 
+def test_only_parameters_within_the_fsrs_schedulers_bounds_are_simulated():
+    defaults = list(fsrs_rs_python.DEFAULT_PARAMETERS)
+
+    assert simulation.usable(defaults)
+    assert not simulation.usable([*defaults[:20], -1.0])  # a negative decay: recall odds outside [0, 1]
+    assert not simulation.usable([float("nan"), *defaults[1:]])
+    assert not simulation.usable(defaults[:19])
+    with pytest.raises(ValueError, match="outside the bounds"):
+        simulation.forecast(collection(10, fsrs_parameters=[*defaults[:20], -1.0]))
+
+
+def test_a_panic_in_the_simulator_becomes_an_exception_the_view_can_handle(monkeypatch):
+    # Rust panics arrive as pyo3's PanicException, a BaseException that Django's handler would let through.
+    monkeypatch.setattr(simulation, "usable", lambda parameters: True)
+    bad = [*fsrs_rs_python.DEFAULT_PARAMETERS[:20], -1.0]
+
+    with pytest.raises(simulation.SimulationFailed, match="outside range"):
+        simulation.forecast(collection(10, fsrs_parameters=bad))
+
+
 def test_nothing_to_simulate_is_refused():
     with pytest.raises(ValueError, match="at least one item"):
         simulation.forecast(collection(0))

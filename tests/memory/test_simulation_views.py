@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import fsrs_rs_python
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -164,6 +165,26 @@ def test_a_learner_with_no_new_items_a_day_is_told_why_there_is_no_forecast(clie
 
     assert "With 0 new items a day" in html
     assert "<svg" not in html
+
+
+def test_parameters_fsrs_would_refuse_get_a_message_instead_of_a_forecast(client, learner):
+    configure(learner, fsrs_parameters=[*fsrs_rs_python.DEFAULT_PARAMETERS[:20], -1.0])
+
+    response = client.get(URL, **HTMX)
+
+    assert response.status_code == 200
+    assert "outside the bounds FSRS accepts" in response.content.decode()
+    assert "<svg" not in response.content.decode()
+
+
+def test_a_simulator_that_stops_is_a_message_not_a_500(client, learner, monkeypatch):
+    monkeypatch.setattr(simulation, "usable", lambda parameters: True)
+    configure(learner, fsrs_parameters=[*fsrs_rs_python.DEFAULT_PARAMETERS[:20], -1.0])
+
+    response = client.get(URL, **HTMX)
+
+    assert response.status_code == 200
+    assert "The simulator could not run" in response.content.decode()
 
 
 def test_only_the_signed_in_learners_collection_and_parameters_are_simulated(client, learner, student_b):
