@@ -27,11 +27,13 @@ _current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar
 
 
 class RequestIdFilter(logging.Filter):
-    """Stamps every record logged while a request is served (a 500's traceback too) with that request's id."""
+    """Stamps every record logged while a request is served (a 500's traceback too) with that request's id; and
+    django.request's line for a 4xx or 5xx response, logged after the middleware is done, from its request."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "request_id", None) is None:
-            record.request_id = _current_request_id.get()
+            request_id = _current_request_id.get()
+            record.request_id = request_id or getattr(getattr(record, "request", None), "request_id", None)
         return True
 
 
@@ -58,6 +60,7 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.META.get(_REQUEST_ID_HEADER, "")
         request_id = incoming if _VALID_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
         token = _current_request_id.set(request_id)
         started = time.perf_counter()
         try:

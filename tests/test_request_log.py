@@ -177,3 +177,20 @@ def test_logging_a_request_costs_no_query(client, student_a, settings):
     logged = queries()
     settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != "studyapp.request_log.RequestLogMiddleware"]
     assert queries() == logged
+
+
+def test_djangos_line_for_a_5xx_response_carries_the_request_id_too(client, db, log, settings):
+    """django.request logs a 5xx response after the middleware has finished; its id comes from the request."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 1},
+        }
+    }
+
+    response = client.get(reverse("healthz"))
+
+    [django_line] = [line for line in log.lines if line["logger"] == "django.request"]
+    assert django_line["message"] == "Service Unavailable: /healthz"
+    assert django_line["request_id"] == response["X-Request-ID"]
