@@ -76,7 +76,7 @@ class Faults:
     events: list[dict] = field(default_factory=list)
     recovered: bool | None = None
     recovery_seconds: float | None = None  # from PostgreSQL accepting connections to the probe's first 200
-    database_down_seconds: float | None = None
+    database_down_seconds: float | None = None  # from the stop command to the start command's return
     database_back_at: float | None = None  # seconds from the start of the load
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -148,9 +148,10 @@ class Injector(threading.Thread):
     def _restart_postgresql(self) -> None:
         version, cluster = postgresql_cluster()
         command = ["pg_ctlcluster", "--skip-systemctl-redirect", version, cluster]
-        subprocess.run([*command, "stop"], check=True, capture_output=True, timeout=60)  # noqa: S603
         stopped = time.time()
-        self.faults.note("postgresql stopped", cluster=f"{version}/{cluster}")
+        self.faults.note("postgresql stop (fast: open connections terminated)", cluster=f"{version}/{cluster}")
+        subprocess.run([*command, "stop"], check=True, capture_output=True, timeout=60)  # noqa: S603
+        self.faults.note("postgresql stopped")
         time.sleep(self.down_for)
         subprocess.run([*command, "start"], check=True, capture_output=True, timeout=60)  # noqa: S603
         back = time.time()

@@ -350,8 +350,7 @@ def _server_errors(log: Path) -> list[str]:
             if isinstance(record.get("status"), int) and record["status"] >= 500:
                 found[f"HTTP {record['status']} {record.get('method', '')} {record.get('path', '')}"] += 1
             elif record.get("level") in {"ERROR", "CRITICAL"}:
-                trace = (record.get("exc_info") or "").strip().splitlines()
-                found[f"{record.get('message', '')[:120]}: {trace[-1] if trace else ''}"] += 1
+                found[f"{record.get('message', '')[:120]}: {_exception_line(record.get('exc_info') or '')}"] += 1
         elif line.startswith("Traceback"):
             end = number + 1
             while end < len(lines) and (lines[end].startswith((" ", "\t")) or lines[end] == ""):
@@ -359,6 +358,13 @@ def _server_errors(log: Path) -> list[str]:
             if end < len(lines):
                 found[lines[end]] += 1
     return [f"{count}× {what}" for what, count in found.most_common()]
+
+
+def _exception_line(trace: str) -> str:
+    """A traceback's exception line (its message may run on over further lines, as psycopg's do)."""
+    lines = trace.strip().splitlines()
+    exceptions = [line for line in lines if re.match(r"[A-Za-z_][\w.]*(Error|Exception|Interrupt)\b", line)]
+    return (exceptions or lines or [""])[-1][:300]
 
 
 def _report(options, stats, events, checked, injector, elapsed, log, started) -> dict:
