@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.utils import reset as reset_login_failures
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -68,7 +69,11 @@ class PasswordResetView(_UnprocessableWhenInvalid, auth_views.PasswordResetView)
 
 
 class PasswordResetConfirmView(_UnprocessableWhenInvalid, auth_views.PasswordResetConfirmView):
-    pass
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever set a new password through the mailed link holds the mailbox: a login pause (axes) is over.
+        reset_login_failures(username=form.user.get_username())
+        return response
 
 
 # --- Changing the email address ----------------------------------------------------------------------------

@@ -146,3 +146,16 @@ def test_one_client_address_may_ask_five_times_an_hour(client):
     response = client.post(reverse("password_reset"), {"email": "someone-else@example.org"})
 
     assert response.status_code == 429
+
+
+def test_a_user_locked_out_by_wrong_passwords_can_log_in_after_resetting_their_password(client, settings):
+    UserFactory(username="locked", email="locked@example.org")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        logs_in(client, "locked", "wrong-password")
+    assert not logs_in(client, "locked", PASSWORD)  # paused, even with the right password
+    ask_for_reset(client, "locked@example.org")
+    form_url = client.get(link_in(mail.outbox[0]), follow=True).redirect_chain[-1][0]
+
+    client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+    assert logs_in(client, "locked", NEW_PASSWORD)
