@@ -438,7 +438,8 @@ def _report(options, stats, events, checked, injector, elapsed, log, started) ->
         )
         passed = passed and faults.recovered is not False and (faults.recovered or not options.restart_database)
     else:
-        passed = passed and errors_5xx == 0
+        # Without faults nothing may go unanswered: no 5xx, no dropped connection, no rating left in doubt.
+        passed = passed and errors_5xx == 0 and no_response == 0 and checked.unacknowledged_logged_count == 0
     summary["passed"] = passed
     say(
         f"{summary['requests']} requests, {summary['rps']} req/s, {errors_5xx} 5xx, {no_response} without a response; "
