@@ -326,9 +326,8 @@ def advice(forecast: Forecast) -> str:
     if abs(desired - optimal) < Decimal("0.02"):
         return f"{costs}: that is about the optimal retention, {optimal:.2f}, so keep it."
     best = forecast.at(optimal)
-    reviews = round(yours.reviews_per_day) - round(best.reviews_per_day)
     remembered = round(yours.remembered) - round(best.remembered)
     return (
-        f"{costs}; {optimal:.2f} would cost {best.reviews_text}, {abs(reviews):,} {'fewer' if reviews >= 0 else 'more'}"
-        f" reviews a day, with about {abs(remembered):,} {'fewer' if remembered >= 0 else 'more'} items remembered."
+        f"{costs}; {optimal:.2f} would cost {best.reviews_text}, with about {abs(remembered):,} "
+        f"{'fewer' if remembered >= 0 else 'more'} items remembered."
     )

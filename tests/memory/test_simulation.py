@@ -84,10 +84,23 @@ def test_the_advice_compares_the_desired_retention_with_the_optimal_one_in_simul
     assert sentence.startswith(
         f"Your desired retention 0.90 costs about {round(yours.reviews_per_day)} reviews a day ("
     )
-    assert f"{year.optimal_retention:.2f} would cost about {round(best.reviews_per_day)} reviews a day" in sentence
-    assert f"about {round(yours.remembered) - round(best.remembered)} fewer items remembered" in sentence
+    assert f"; {year.optimal_retention:.2f} would cost {best.reviews_text}, with about " in sentence
+    assert sentence.endswith(f"about {round(yours.remembered) - round(best.remembered)} fewer items remembered.")
     assert sentence.endswith(".")
     assert ". " not in sentence
+
+
+def test_a_desired_retention_below_the_optimum_is_told_what_more_it_would_keep(year):
+    low = replace(
+        year,
+        collection=replace(year.collection, desired_retention=Decimal("0.70")),
+        optimal_retention=Decimal("0.85"),
+    )
+    gained = round(year.at(Decimal("0.85")).remembered) - round(year.at(Decimal("0.70")).remembered)
+
+    assert simulation.advice(low).endswith(
+        f"; 0.85 would cost {year.at(Decimal('0.85')).reviews_text}, with about {gained} more items remembered."
+    )
 
 
 def test_a_desired_retention_at_the_optimum_is_told_to_stay(year):
