@@ -9,7 +9,7 @@ app_name = "library"
 urlpatterns = [
     path("", views.home, name="home"),
     path("decks/<slug:slug>/", views.deck_detail, name="deck_detail"),
-    path("sources/<int:source_id>/", views.source_detail, name="source_detail"),
+    path("sources/<id:source_id>/", views.source_detail, name="source_detail"),
     # Authoring, one module of pages each: sources, decks and the item editor; drafting from a text;
     # import and export; the deck checker.
     path("", include("studyapp.library.urls_editor")),

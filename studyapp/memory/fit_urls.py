@@ -7,5 +7,5 @@ from studyapp.memory import fit_views
 urlpatterns = [
     path("study/settings/optimise/", fit_views.optimise, name="optimise"),
     path("study/settings/optimise/status/", fit_views.fit_status, name="fit_status"),
-    path("study/settings/optimise/<int:fit_id>/restore/", fit_views.restore, name="restore_parameters"),
+    path("study/settings/optimise/<id:fit_id>/restore/", fit_views.restore, name="restore_parameters"),
 ]

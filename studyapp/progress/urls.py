@@ -13,7 +13,7 @@ urlpatterns = [
     path("progress/export/data.json", views.export_json, name="export_json"),
     path("progress/decks/<slug:slug>/", views.deck_progress, name="deck"),
     path("progress/decks/<slug:slug>/exam/", views.set_exam_date, name="exam_date"),
-    path("progress/items/<int:item_id>/", views.item_history, name="item"),
+    path("progress/items/<id:item_id>/", views.item_history, name="item"),
     # The instructor's report on a deck (report_views.py).
     path("progress/decks/<slug:slug>/students/", report_views.deck_report, name="deck_report"),
     path(
