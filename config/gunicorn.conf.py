@@ -57,3 +57,13 @@ if os.environ.get("LOG_FORMAT", "text" if _debug else "json") == "json":
             "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
         },
     }
+
+
+def pre_fork(server, worker) -> None:
+    """The master loaded the app (preload_app) but must hold no connection a worker would inherit: a database or
+    Redis socket used by two processes garbles both. Django opens none at import; this keeps it so."""
+    from django.core.cache import caches
+    from django.db import connections
+
+    connections.close_all()
+    caches.close_all()

@@ -150,6 +150,22 @@ def test_a_secret_in_the_path_is_masked(client, student_a, log):
     assert classroom.join_code not in log.text
 
 
+@pytest.mark.parametrize(
+    ("url_name", "secrets"),
+    [
+        ("password_reset_confirm", {"uidb64": "MTIzNDU", "token": "cfz1ab-0123456789abcdef0123456789abcdef"}),
+        ("email_change_confirm", {"token": "eyJ1c2VyIjo3LCJlbWFpbCI6ImFAYi5jIn0:1vRt9x:signature-part"}),
+    ],
+)
+def test_a_reset_or_confirmation_token_in_the_path_is_masked(client, db, log, url_name, secrets):
+    client.get(reverse(url_name, kwargs=secrets))
+
+    [line] = log.requests
+    assert "[masked]" in line["path"]
+    for value in secrets.values():
+        assert value not in log.text
+
+
 def test_a_load_balancers_successful_probe_is_not_logged_but_a_failing_one_is(client, db, log, settings):
     client.get(reverse("healthz"))
     settings.CACHES = {
