@@ -10,7 +10,8 @@ import logging
 import pytest
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.template.loader import render_to_string
-from django.urls import include, path
+from django.test import Client
+from django.urls import include, path, reverse
 from django.utils.module_loading import import_string
 
 from studyapp.request_log import RequestIdFilter
@@ -129,3 +130,15 @@ def test_a_host_the_site_does_not_answer_to_gets_the_400_page(client, db, settin
 
     assert response.status_code == 400
     assert "<h1>Bad request</h1>" in response.content.decode()
+
+
+def test_a_form_sent_without_its_csrf_token_gets_the_styled_expired_form_page(db):
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post(reverse("login"), {"username": "someone", "password": "whatever-it-is"})
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "<h1>This form has expired</h1>" in html
+    assert 'rel="stylesheet" href="/static/css/app.css"' in html
+    assert "CSRF" not in html  # Django's reason is for the log, not the reader
