@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from studyapp.converters import parse_id
 from studyapp.http import HtmxHttpRequest
 from studyapp.library import draft_services, drafting
 from studyapp.library.access import get_source_for_author
@@ -61,9 +62,10 @@ def _passage_filter(request: HtmxHttpRequest, passages: list[Passage]) -> Passag
     raw = request.GET.get("passage") or request.POST.get("passage") or ""
     if not raw:
         return None
-    if not raw.isdigit():
+    pk = parse_id(raw)
+    if pk is None:
         raise BadRequest("The passage must be given by its number (id).")
-    passage = next((p for p in passages if p.pk == int(raw)), None)
+    passage = next((p for p in passages if p.pk == pk), None)
     if passage is None:
         raise Http404("This source has no such passage.")
     return passage

@@ -18,6 +18,7 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from studyapp.converters import parse_id
 from studyapp.library import services
 from studyapp.library.access import editable_sources
 from studyapp.library.models import (
@@ -179,7 +180,7 @@ def delete_items(*, items: Iterable[Item]) -> int:
 
 def selected_items(deck: Deck, ids: Iterable[Any]) -> list[Item]:
     """The deck's items among these ids (strings from a form), in deck order; others' ids are ignored."""
-    clean = {int(value) for value in ids if str(value).isdigit()}
+    clean = {pk for value in ids if (pk := parse_id(str(value))) is not None}
     return list(deck.items.filter(pk__in=clean).select_related("passage").order_by("position"))
 
 

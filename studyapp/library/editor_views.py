@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from studyapp.converters import parse_id
 from studyapp.http import HtmxHttpRequest
 from studyapp.library import editor, presentation, selectors, services
 from studyapp.library.access import get_deck_for_author, get_item_for_author, get_source_for_author, require_author
@@ -140,7 +141,7 @@ def _paragraphs(passages) -> list[list[Passage]]:
 @login_required
 def deck_new(request: HtmxHttpRequest) -> HttpResponse:
     require_author(request.user)
-    initial = {"source": request.GET.get("source")} if request.GET.get("source", "").isdigit() else {}
+    initial = {"source": request.GET["source"]} if parse_id(request.GET.get("source", "")) is not None else {}
     form = DeckForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -254,10 +255,11 @@ def deck_archive(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def items_reorder(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     deck = get_deck_for_author(request.user, slug)
-    pk, _, direction = request.POST.get("move", "").partition(":")
-    if not pk.isdigit() or direction not in ("up", "down"):
+    text, _, direction = request.POST.get("move", "").partition(":")
+    pk = parse_id(text)
+    if pk is None or direction not in ("up", "down"):
         return HttpResponse("Say which item to move, and up or down.", status=400)
-    item = get_object_or_404(deck.items, pk=int(pk))
+    item = get_object_or_404(deck.items, pk=pk)
     editor.move(item=item, offset=-1 if direction == "up" else 1)
     if request.htmx:
         items = list(editor.editor_items(deck))
@@ -401,9 +403,9 @@ def _build_editor(request, deck: Deck, item: Item, *, quiet: bool = False) -> Ed
         data = request.POST.copy()
         action = data.get("action", "")
         for name, prefix, limit in (("add_choice", "choices", MAX_CHOICES), ("add_event", "events", MAX_EVENTS)):
-            total = data.get(f"{prefix}-TOTAL_FORMS", "")
-            if action == name and total.isdigit() and int(total) < limit:
-                data[f"{prefix}-TOTAL_FORMS"] = str(int(total) + 1)
+            total = parse_id(data.get(f"{prefix}-TOTAL_FORMS", ""))
+            if action == name and total is not None and total < limit:
+                data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
     initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") in ItemKind.values else {}
     form = ItemForm(data, instance=item, deck=deck, quiet=quiet, initial=initial)
     choices, events = _initial_rows(item, form.kind)
@@ -544,6 +546,6 @@ def item_edit(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
 def item_preview(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The preview of the form's unsaved item; nothing is written (the item, if any, is read for its pk only)."""
     deck = get_deck_for_author(request.user, slug)
-    item_id = request.POST.get("item", "")
-    item = get_object_or_404(deck.items, pk=int(item_id)) if item_id.isdigit() else Item(deck=deck)
+    item_id = parse_id(request.POST.get("item", ""))
+    item = get_object_or_404(deck.items, pk=item_id) if item_id is not None else Item(deck=deck)
     return render(request, "library/editor/_preview.html", {"preview": _preview(request, deck, item)})

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
 
+from studyapp.converters import parse_id
 from studyapp.library.formats.base import FormatError, Parsed, Problem, Row, check_count, decode, line_where
 from studyapp.library.models import CLOZE_BLANK, ItemKind
 
@@ -177,8 +178,8 @@ def parse(raw: bytes, *, tab: bool = False) -> Parsed:
                 ) from None
             columns.explicit = True
     for key in ("deck column", "guid column"):
-        if headers.get(key, "").isdigit():
-            columns.ignored.add(int(headers[key]) - 1)
+        if (column := parse_id(headers.get(key, ""))) is not None:  # not isdigit(): "²" is a digit to it
+            columns.ignored.add(column - 1)
     default_kind = _kind_of_notetype(headers.get("notetype", "basic"))
 
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=separator, strict=True)
