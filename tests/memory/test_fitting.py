@@ -182,6 +182,7 @@ def test_a_fit_is_better_only_when_better_on_both_measures():
     assert not Evaluation(log_loss=0.39, rmse_bins=0.09).beats(current)
     assert not Evaluation(log_loss=0.41, rmse_bins=0.07).beats(current)
     assert not current.beats(current)
+    assert not Evaluation(log_loss=0.40 - 1e-8, rmse_bins=0.08 - 1e-8).beats(current)  # rounding, not better
 
 
 def test_nothing_to_fit_or_measure_is_refused_with_a_reason():
