@@ -195,7 +195,7 @@ QUIZ_GRACE_SECONDS = env.int("QUIZ_GRACE_SECONDS", default=30)
 
 # Background tasks (Django's Tasks API through django-tasks): the database backend by default, run by
 # `manage.py db_worker` (`make run` starts one). With several app servers, RQ on Redis is the other choice
-# (README, "Background tasks"): TASKS_BACKEND=django_tasks_rq.RQBackend and the RQ settings it needs.
+# (README, "Your memory model and background tasks"): TASKS_BACKEND=django_tasks_rq.RQBackend and REDIS_URL.
 TASKS_BACKEND = env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
 TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
 if TASKS_BACKEND == "django_tasks_rq.RQBackend":
