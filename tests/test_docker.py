@@ -83,13 +83,20 @@ def test_compose_runs_the_app_with_postgresql_15_and_redis_7_each_with_a_health_
 
     assert services["db"]["image"] == "postgres:15"
     assert services["redis"]["image"] == "redis:7"
-    assert {name for name, service in services.items() if "healthcheck" in service} == {"db", "redis", "app"}
+    checked = {name for name, service in services.items() if "test" in service.get("healthcheck", {})}
+    assert checked == {"db", "redis", "app"}
     assert services["app"]["depends_on"] == {
         "db": {"condition": "service_healthy"},
         "redis": {"condition": "service_healthy"},
         "migrate": {"condition": "service_completed_successfully"},
     }
     assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    assert services["worker"]["command"][:3] == ["python", "manage.py", "db_worker"]
+    # Only the app runs gunicorn: the image's health check (a probe of gunicorn) is off for the others.
+    assert {name for name, service in services.items() if service.get("healthcheck", {}).get("disable")} == {
+        "migrate",
+        "worker",
+    }
 
 
 def test_compose_gives_the_app_its_database_cache_and_a_required_key():
