@@ -62,7 +62,7 @@ serve: export PORT := $(PORT)
 serve:
 	@test -n "$$SECRET_KEY" || { echo "make serve: SECRET_KEY is not set. DEBUG is off here, so the app needs a real key:" \
 		"SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') make serve" >&2; exit 2; }
-	@$(MAKE) --no-print-directory install
+	@$(MAKE) --no-print-directory --silent install
 	@$(BIN)/python -m config.preflight
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py migrate --noinput
@@ -76,7 +76,7 @@ backup: install
 
 restore:
 	@test -n "$(FILE)" || { echo "make restore: say which backup to restore: make restore FILE=backups/<time>.sqlite3 (or .dump)" >&2; exit 2; }
-	@$(MAKE) --no-print-directory install
+	@$(MAKE) --no-print-directory --silent install
 	$(BIN)/python manage.py restore_db "$(FILE)"
 
 bench: install-dev
