@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.utils.cache import add_never_cache_headers
 
@@ -17,10 +18,18 @@ class PrivateNoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+        if not response.has_header("Cache-Control") and _may_be_personal(request):
             add_never_cache_headers(response)
         return response
+
+
+def _may_be_personal(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    try:
+        return user is not None and user.is_authenticated
+    except DatabaseError:
+        # The database is down (the view's 500 is on its way out): can't tell who asked, so keep nothing.
+        return True
 
 
 NUL_REFUSED = (

@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger("studyapp.requests")
@@ -77,7 +78,10 @@ class RequestLogMiddleware:
     def _log(request: HttpRequest, response: HttpResponse, duration_ms: float) -> None:
         # The user is already loaded by then (PrivateNoStoreMiddleware asks who it is): this costs no query.
         user = getattr(request, "user", None)
-        user_id = user.pk if user is not None and user.is_authenticated else None
+        try:
+            user_id = user.pk if user is not None and user.is_authenticated else None
+        except DatabaseError:
+            user_id = None  # the database is down: the line is still written, without the user
         path = logged_path(request)
         logger.info(
             "%s %s %s %sms",

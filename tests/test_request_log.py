@@ -10,11 +10,12 @@ import uuid
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
+from studyapp.accounts.backends import UserWithRolesBackend
 from studyapp.request_log import RequestIdFilter
 from tests.factories import ClassroomFactory, DeckFactory, ItemFactory
 from tests.review.conftest import study
@@ -210,3 +211,25 @@ def test_djangos_line_for_a_5xx_response_carries_the_request_id_too(client, db, 
     [django_line] = [line for line in log.lines if line["logger"] == "django.request"]
     assert django_line["message"] == "Service Unavailable: /healthz"
     assert django_line["request_id"] == response["X-Request-ID"]
+
+
+def test_when_the_database_goes_down_mid_request_the_error_is_logged_once_and_the_request_line_still_written(
+    client, student_a, log, monkeypatch
+):
+    """The load test's PostgreSQL restart: the view's 500 was logged again by each middleware that then asked
+    who the user was (a second failing query), and the request line was lost."""
+    client.force_login(student_a)
+    client.raise_request_exception = False
+
+    def database_down(self, user_id):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(UserWithRolesBackend, "get_user", database_down)
+    response = client.get(reverse("review:home"))
+
+    assert response.status_code == 500
+    assert response.headers["Cache-Control"].startswith("max-age=0, no-cache, no-store")  # can't tell: kept private
+    [error] = [line for line in log.lines if line["logger"] == "django.request"]
+    assert "OperationalError" in error["exc_info"]
+    [request_line] = log.requests
+    assert (request_line["status"], request_line["user_id"]) == (500, None)
