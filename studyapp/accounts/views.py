@@ -36,7 +36,8 @@ def sign_up(request: HtmxHttpRequest) -> HttpResponse:
         login(request, user, backend="studyapp.accounts.backends.UserWithRolesBackend")
         messages.success(request, f"Welcome, {user.username}! Your student account is ready.")
         return redirect(_next_page(request) or "review:home")
-    return render(request, "registration/sign_up.html", {"form": form, "next": _next_page(request)})
+    context = {"form": form, "next": _next_page(request)}
+    return render(request, "registration/sign_up.html", context, status=422 if form.errors else 200)
 
 
 def _sign_up_limit_reached(request: HtmxHttpRequest) -> dict | None:

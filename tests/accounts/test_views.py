@@ -66,7 +66,7 @@ def test_signing_up_makes_a_student_and_logs_them_in(client):
 def test_signing_up_with_a_weak_password_is_refused_with_djangos_message(client, password, message):
     response = sign_up(client, password1=password)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert not User.objects.filter(username="newcomer").exists()
     assert logged_in_user_id(client) is None
@@ -75,6 +75,7 @@ def test_signing_up_with_a_weak_password_is_refused_with_djangos_message(client,
 def test_signing_up_with_mismatched_passwords_is_refused(client):
     response = sign_up(client, password1="a-long-and-unusual-passphrase", password2="another-passphrase-entirely")
 
+    assert response.status_code == 422
     assert "The two password fields didn’t match." in response.content.decode()
     assert not User.objects.exists()
 
@@ -82,6 +83,7 @@ def test_signing_up_with_mismatched_passwords_is_refused(client):
 def test_signing_up_with_a_taken_username_is_refused(client, student_a):
     response = sign_up(client, username="student_a", password1="a-long-and-unusual-passphrase")
 
+    assert response.status_code == 422
     assert "A user with that username already exists." in response.content.decode()
     assert User.objects.filter(username="student_a").count() == 1
 
