@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from studyapp.classroom.models import Classroom
+from studyapp.converters import parse_id
 from studyapp.library.models import Deck, Item
 from studyapp.library.templatetags.library_tags import plain
 from studyapp.quizzes import authoring
@@ -24,6 +25,9 @@ MAX_MINUTES = 7 * 24 * 60
 MAX_ATTEMPTS = 100
 MAX_POSITION = 9999
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# The span a quiz may open or close in.
+EARLIEST_DATETIME = datetime(2000, 1, 1, tzinfo=UTC)
+FURTHEST_AHEAD = timedelta(days=10 * 366)
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -43,6 +47,14 @@ class LocalDateTimeField(forms.DateTimeField):
         # Django reads a naive input in the current zone (and refuses a time a clock change skips or repeats).
         with timezone.override(self.zone):
             return super().to_python(value)
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        # Near either end of the calendar the time can't be stored in UTC, nor a deadline and its grace added to
+        # it (0001-01-01 in the instructor's zone, 9999-12-31 23:59: a 500 each); so far out is a typo anyway.
+        if value is not None and not EARLIEST_DATETIME <= value <= timezone.now() + FURTHEST_AHEAD:
+            latest = (timezone.now() + FURTHEST_AHEAD).year
+            raise ValidationError(f"Choose a date from {EARLIEST_DATETIME.year} to {latest}.", code="out_of_range")
 
 
 class MarkField(forms.FloatField):
@@ -66,10 +78,11 @@ class ItemIdsField(forms.MultipleChoiceField):
     def to_python(self, value) -> list[int]:
         ids = []
         for raw in super().to_python(value):
-            try:
-                ids.append(int(raw))
-            except ValueError:
-                raise ValidationError("Pick items from the list.", code="invalid") from None
+            # Not int(): 20 digits overflowed the database when the form looked the ids up (a 500).
+            pk = parse_id(raw.strip())
+            if pk is None:
+                raise ValidationError("Pick items from the list.", code="invalid")
+            ids.append(pk)
         return list(dict.fromkeys(ids))
 
     def validate(self, value) -> None:
