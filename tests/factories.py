@@ -12,9 +12,12 @@ import uuid
 from decimal import Decimal
 
 import factory
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.db.models import Max
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
 from studyapp.accounts.models import User
 from studyapp.classroom.models import Assignment, Classroom, Membership
@@ -31,6 +34,7 @@ from studyapp.library.models import (
     Source,
     Tag,
 )
+from studyapp.memory.models import FitOutcome, FitStatus, ParameterFit
 from studyapp.quizzes.models import Attempt, Quiz, QuizItem, Selection
 from studyapp.review.models import CardState, Rating, ReviewDay, ReviewLog, ReviewState, StudiedDeck, StudySettings
 
@@ -383,3 +387,72 @@ class AttemptFactory(factory.django.DjangoModelFactory):
     learner = factory.SubFactory(UserFactory)
     number = 1
     started_at = factory.LazyFunction(timezone.now)
+
+
+class ParameterFitFactory(factory.django.DjangoModelFactory):
+    """A finished fit that kept the parameters in use (for admin tests); real fits run through memory.services."""
+
+    class Meta:
+        model = ParameterFit
+
+    learner = factory.SubFactory(UserFactory)
+    created_at = factory.LazyFunction(timezone.now)
+    status = FitStatus.DONE
+    outcome = FitOutcome.KEPT
+
+
+# --- the libraries' own models that the admin shows ------------------------------------------------------
+
+
+class _LoginRecord(factory.django.DjangoModelFactory):
+    username = factory.SelfAttribute("user.username")
+    ip_address = "203.0.113.7"
+    user_agent = "Mozilla/5.0"
+    http_accept = "text/html"
+    path_info = "/accounts/login/"
+    attempt_time = factory.LazyFunction(timezone.now)
+
+    class Params:
+        user = factory.SubFactory(UserFactory)
+
+
+class AccessAttemptFactory(_LoginRecord):
+    class Meta:
+        model = AccessAttempt
+
+    get_data = ""
+    post_data = ""
+    failures_since_start = 5
+
+
+class AccessLogFactory(_LoginRecord):
+    class Meta:
+        model = AccessLog
+
+
+class AccessFailureLogFactory(_LoginRecord):
+    class Meta:
+        model = AccessFailureLog
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Phone"
+
+
+class DBTaskResultFactory(factory.django.DjangoModelFactory):
+    """A finished fit task, as django-tasks-db records one."""
+
+    class Meta:
+        model = DBTaskResult
+
+    status = "SUCCESSFUL"
+    enqueued_at = factory.LazyFunction(timezone.now)
+    finished_at = factory.LazyFunction(timezone.now)
+    args_kwargs = factory.LazyFunction(lambda: {"args": [1], "kwargs": {}})
+    task_path = "studyapp.memory.tasks.fit_parameters"
+    backend_name = "default"
+    run_after = factory.LazyFunction(timezone.now)
