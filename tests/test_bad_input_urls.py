@@ -52,16 +52,17 @@ def _odd_kwargs(converters: dict) -> list[dict]:
     return kwargs
 
 
+# A page that answers an unknown token with 200 and says the link is not valid (Django's own).
+SAYS_INVALID = frozenset({"password_reset_confirm"})
+
+
 @pytest.mark.parametrize(("name", "converters"), _with_arguments(), ids=[name for name, _ in _with_arguments()])
 def test_a_url_with_an_odd_id_or_slug_is_not_found(client, name, converters, admin_user, student_a):
+    allowed = {302, 400, 403, 404, 405, 422} | ({200} if name in SAYS_INVALID else set())
     for user in (admin_user, student_a):
         client.force_login(user)
         for kwargs in _odd_kwargs(converters):
             url = reverse(name, kwargs=kwargs)
             for method in (client.get, client.post):
                 response = method(url)
-                assert response.status_code in (302, 400, 403, 404, 405, 422), (
-                    url,
-                    method.__name__,
-                    response.status_code,
-                )
+                assert response.status_code in allowed, (url[:100], method.__name__, response.status_code)
