@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from studyapp.library.models import Deck, Item
 from studyapp.review.days import LearnerDay, learner_day, learner_day_on
 
-_STEP = re.compile(r"^(\d+)([smhd])$", re.ASCII)
+_STEP = re.compile(r"^(\d+)([smhd])$")
 _STEP_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 # A card is due again one step after now, so a step must stay far from the end of the calendar (and of timedelta,
 # which overflows at a billion days); a learning step of a year is already no step at all.
@@ -29,21 +29,27 @@ def parse_steps(text: str) -> tuple[timedelta, ...]:
     for token in text.split():
         match = _STEP.match(token.lower())
         digits = match.group(1).lstrip("0") if match else ""
-        if not digits:
+        if len(digits) > 9:  # more could overflow timedelta; validate_steps refuses anything past MAX_STEP
+            raise ValidationError(_too_long(token))
+        if not match or int(digits or "0") == 0:
             raise ValidationError(
                 f"“{token}” is not a step: write steps like 1m 10m 1h 1d (s, m, h or d after a number above zero)."
             )
-        # Nine digits of seconds are 31 years, past any step in range; more could overflow timedelta.
-        if len(digits) > 9 or (step := timedelta(**{_STEP_UNITS[match.group(2)]: int(digits)})) > MAX_STEP:
-            raise ValidationError(f"“{token}” is too long a step: a step is at most {MAX_STEP.days} days (365d).")
-        steps.append(step)
+        steps.append(timedelta(**{_STEP_UNITS[match.group(2)]: int(digits)}))
     if len(steps) > 10:
         raise ValidationError("Use at most 10 steps.")
     return tuple(steps)
 
 
+def _too_long(token: str) -> str:
+    return f"“{token}” is too long a step: a step is at most {MAX_STEP.days} days (365d)."
+
+
 def validate_steps(text: str) -> None:
-    parse_steps(text)
+    # The bound is checked here, when settings are saved, not in parse_steps: settings saved before it keep working.
+    for token, step in zip(text.split(), parse_steps(text), strict=True):
+        if step > MAX_STEP:
+            raise ValidationError(_too_long(token))
 
 
 def validate_timezone(name: str) -> None:
