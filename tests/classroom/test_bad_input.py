@@ -77,7 +77,7 @@ def test_a_join_link_of_any_code_joins_or_says_why(learner, classroom, code):
     with rolled_back():
         url = reverse("classroom:join_link", args=[code])
         refused_changes_nothing(learner, url, {}, CLASS_APPS)
-        assert learner.get(url).status_code in (200, 404)
+        assert learner.get(url).status_code in ((400,) if "\x00" in code else (200, 404))
 
 
 ASSIGN_GOOD = {"deck": "", "due_on": "2099-01-01"}
