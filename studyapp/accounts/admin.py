@@ -4,7 +4,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from studyapp.accounts import security_admin  # noqa: F401 - axes' admin, with an unlock action
+from studyapp.accounts.forms import AdminLoginForm
 from studyapp.accounts.models import User
+
+admin.site.login_form = AdminLoginForm  # the username's length checked before it reaches django-axes
 
 
 @admin.register(User)

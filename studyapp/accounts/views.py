@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage
 
 from studyapp.accounts.client_ip import ratelimit_key
-from studyapp.accounts.forms import SignUpForm
+from studyapp.accounts.forms import LoginForm, SignUpForm
 from studyapp.accounts.services import sign_up_student
 from studyapp.http import HtmxHttpRequest
 
@@ -59,3 +60,12 @@ def _next_page(request: HtmxHttpRequest) -> str:
     url = request.POST.get("next") or request.GET.get("next") or ""
     safe = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
     return url if safe else ""
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, with the username's length checked and 422 for wrong credentials, as for any form."""
+
+    form_class = LoginForm
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=422)

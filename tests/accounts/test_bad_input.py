@@ -5,7 +5,6 @@ tests/bad_input.py). Throttling (429) is a refusal like any other here."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from hypothesis import example, given
@@ -85,17 +84,16 @@ def test_login_logs_in_or_says_why(student_a, posted):
         post_never_fails(_client(), reverse("login"), posted)
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    reason="A 500 on PostgreSQL, reported to the accounts work: Django's AuthenticationForm sets the username's "
-    "max_length without its validator, so authenticate() runs with any length and django-axes stores the failed "
-    "username in a varchar(255) (DataError). Fix: a login form that validates the length, or AXES_USERNAME_CALLABLE.",
-    strict=True,
-)
 def test_a_login_with_a_username_too_long_to_store_is_refused(student_a):
     response = post_never_fails(_client(), reverse("login"), {"username": "x" * 300, "password": PASSWORD})
-    assert response.status_code == 200
-    assert b"errorlist" in response.content or b"error" in response.content
+    assert response.status_code == 422
+    assert "Ensure this value has at most 150 characters (it has 300)." in response.content.decode()
+
+
+def test_the_admin_login_refuses_a_username_too_long_to_store_too(student_a):
+    response = post_never_fails(_client(), reverse("admin:login"), {"username": "x" * 300, "password": PASSWORD})
+    assert response.status_code == 200  # the admin's own login page, with its errors
+    assert "Ensure this value has at most 150 characters (it has 300)." in response.content.decode()
 
 
 @per_example_rollback

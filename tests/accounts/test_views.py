@@ -113,7 +113,7 @@ def test_logging_in_with_the_right_password_works(client, student_a):
 def test_logging_in_with_a_wrong_password_is_refused(client, student_a):
     response = client.post(reverse("login"), {"username": "student_a", "password": "not-the-password"})
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Please enter a correct username and password." in response.content.decode()
     assert logged_in_user_id(client) is None
 
