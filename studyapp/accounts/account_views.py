@@ -17,7 +17,7 @@ from django_ratelimit.core import get_usage
 from studyapp.accounts import selectors, services
 from studyapp.accounts.account_forms import AccountDeletionForm, EmailChangeForm
 from studyapp.accounts.client_ip import ratelimit_key
-from studyapp.http import HtmxHttpRequest
+from studyapp.http import HtmxHttpRequest, posted
 
 # --- The account page ------------------------------------------------------------------------------------
 
@@ -82,7 +82,7 @@ class PasswordResetConfirmView(_UnprocessableWhenInvalid, auth_views.PasswordRes
 @login_required
 @require_http_methods(["GET", "POST"])
 def email_change(request: HtmxHttpRequest) -> HttpResponse:
-    form = EmailChangeForm(request.user, request.POST or None)
+    form = EmailChangeForm(request.user, posted(request))
     if request.method == "POST":
         if form.is_valid():
             new_email = form.cleaned_data["new_email"]
@@ -130,9 +130,7 @@ def account_delete(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, "accounts/account_delete.html", {"refusal": services.LAST_SUPERUSER_MESSAGE}, status=409)
     summary = selectors.deletion_summary(user)
     heir = selectors.heir_admin(user)
-    form = AccountDeletionForm(
-        user, request.POST or None, offer_transfer=summary.has_authored_work and heir is not None
-    )
+    form = AccountDeletionForm(user, posted(request), offer_transfer=summary.has_authored_work and heir is not None)
     if request.method == "POST":
         if form.is_valid():
             try:

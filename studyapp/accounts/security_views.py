@@ -30,6 +30,7 @@ from django_otp.util import random_hex
 from studyapp.accounts.second_factor import HAS_DEVICE_SESSION_KEY, confirmed_device, required_by_role
 from studyapp.accounts.security_forms import TokenForm
 from studyapp.accounts.views import _next_page
+from studyapp.http import posted
 
 # The secret of a device being set up waits in the session until the user proves their app has it.
 PENDING_KEY_SESSION_KEY = "accounts_second_factor_pending_key"
@@ -73,7 +74,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             return redirect(_with_next("second_factor_setup", request))
         request.session[HAS_DEVICE_SESSION_KEY] = False  # turned off in another session
         return _go_on(request)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
@@ -101,7 +102,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         request.session[PENDING_KEY_SESSION_KEY] = random_hex(20)
     key = request.session[PENDING_KEY_SESSION_KEY]
     device = TOTPDevice(user=request.user, name="Authenticator app", key=key, confirmed=True)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
         totp.time = time.time()
@@ -134,7 +135,7 @@ def disable(request: HttpRequest) -> HttpResponse:
     """Turns the second factor off, after a current code. Not for those whose role requires it."""
     device = confirmed_device(request.user)
     required = required_by_role(request.user)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     context = {"device": device, "required": required, "form": form, "next": _next_page(request)}
     if device is None:
         return render(request, "accounts/otp_disable.html", context)

@@ -13,7 +13,7 @@ from django_ratelimit.core import get_usage
 from studyapp.accounts.client_ip import ratelimit_key
 from studyapp.accounts.forms import LoginForm, SignUpForm
 from studyapp.accounts.services import sign_up_student
-from studyapp.http import HtmxHttpRequest
+from studyapp.http import HtmxHttpRequest, posted
 
 SIGN_UP_GROUP = "accounts.sign_up"
 
@@ -26,7 +26,7 @@ def sign_up(request: HtmxHttpRequest) -> HttpResponse:
         minutes_left = max(1, round(usage["time_left"] / 60))
         context = {"limit": usage["limit"], "minutes_left": minutes_left}
         return render(request, "accounts/sign_up_limited.html", context, status=429)
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(posted(request))
     if request.method == "POST" and form.is_valid():
         user = sign_up_student(
             username=form.cleaned_data["username"],

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from studyapp.converters import parse_id
-from studyapp.http import HtmxHttpRequest
+from studyapp.http import HtmxHttpRequest, posted, posted_files
 from studyapp.library import editor, presentation, selectors, services
 from studyapp.library.access import get_deck_for_author, get_item_for_author, get_source_for_author, require_author
 from studyapp.library.editor_forms import (
@@ -87,7 +87,7 @@ def my_decks(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def source_new(request: HtmxHttpRequest) -> HttpResponse:
     require_author(request.user)
-    form = SourceForm(request.POST or None, request.FILES or None)
+    form = SourceForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -142,7 +142,7 @@ def _paragraphs(passages) -> list[list[Passage]]:
 def deck_new(request: HtmxHttpRequest) -> HttpResponse:
     require_author(request.user)
     initial = {"source": request.GET["source"]} if parse_id(request.GET.get("source", "")) is not None else {}
-    form = DeckForm(request.POST or None, user=request.user, initial=initial)
+    form = DeckForm(posted(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -178,7 +178,7 @@ def _deck_edit_context(request, deck: Deck, items: list[Item], bulk: BulkForm | 
 @login_required
 def deck_settings(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     deck = get_deck_for_author(request.user, slug)
-    form = DeckRenameForm(request.POST or None, instance=deck)
+    form = DeckRenameForm(posted(request), instance=deck)
     if request.method == "POST" and form.is_valid():
         editor.update_deck(deck=deck, title=form.cleaned_data["title"], description=form.cleaned_data["description"])
         messages.success(request, "The deck's title and description are saved.")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from studyapp.classroom import selectors as classroom_selectors
-from studyapp.http import HtmxHttpRequest
+from studyapp.http import HtmxHttpRequest, posted
 from studyapp.library import selectors as library_selectors
 from studyapp.library.grading import Grade
 from studyapp.library.models import Deck
@@ -344,7 +344,7 @@ def unsuspend(request: HtmxHttpRequest, slug: str, state_id: int) -> HttpRespons
 @login_required
 def study_settings(request: HtmxHttpRequest) -> HttpResponse:
     instance = services.settings_for(request.user)
-    form = StudySettingsForm(request.POST or None, instance=instance)
+    form = StudySettingsForm(posted(request), instance=instance)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Study settings saved.")

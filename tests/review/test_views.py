@@ -602,6 +602,13 @@ def test_invalid_settings_are_422_with_a_clear_error_and_nothing_saved(logged_in
     )
 
 
+def test_an_empty_settings_post_is_422_saying_what_is_missing_not_the_form_as_if_never_sent(logged_in, student_a):
+    response = logged_in.post(reverse("review:settings"), {})
+
+    assert response.status_code == 422
+    assert "This field is required." in response.content.decode()
+
+
 def test_valid_settings_are_saved(logged_in, student_a):
     response = logged_in.post(reverse("review:settings"), VALID_SETTINGS)
 
