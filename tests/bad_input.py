@@ -133,6 +133,14 @@ def holds_nul(data: dict) -> bool:
     return any("\x00" in str(text) for text in [*data, *values])
 
 
+def client_of(user=None) -> Client:
+    """A fresh test client, logged in as `user` when given (force_login: no form, no throttling)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
 def post_never_fails(client: Client, url: str, data: dict, **extra) -> object:
     """Post and return the response, which must not be a server error.
 

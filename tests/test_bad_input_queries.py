@@ -8,12 +8,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.bad_input import HTMX, form_data, per_example_rollback, rolled_back
+from tests.bad_input import HTMX, client_of, form_data, per_example_rollback, rolled_back
 from tests.factories import ClassroomFactory, DeckFactory, ItemFactory, QuizFactory
 
 # (URL name, the arguments it takes from the world, the query parameters its view reads, who asks)
@@ -50,9 +49,7 @@ def world(instructor):
 def test_a_pages_query_of_any_values_is_read_or_refused(
     instructor, world, name, argument, parameters, who, query, htmx
 ):
-    client = Client()
-    if who == "author":
-        client.force_login(instructor)
+    client = client_of(instructor if who == "author" else None)
     url = reverse(name, args=[] if argument is None else [world[argument]])
     params = query.draw(form_data(parameters, good={"refresh": "1"}))
     with rolled_back():

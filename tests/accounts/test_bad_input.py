@@ -5,7 +5,6 @@ tests/bad_input.py). Throttling (429) is a refusal like any other here."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 from studyapp.accounts.models import User
 from tests.bad_input import (
     VALUES,
+    client_of,
     form_data,
     per_example_rollback,
     post_never_fails,
@@ -44,13 +44,6 @@ def _no_sign_up_limit(settings):
     settings.SIGNUP_RATE = "100000/h"  # every example signs up from the same address
 
 
-def _client(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 SIGN_UP_GOOD = {
     "username": "newcomer",
     "email": "new@example.org",
@@ -69,7 +62,7 @@ SIGN_UP_GOOD = {
 @example(posted={**SIGN_UP_GOOD, "next": "1e999999999"})
 def test_sign_up_makes_an_account_or_says_why(db, posted):
     with rolled_back():
-        response = refused_changes_nothing(_client(), reverse("sign_up"), posted, ACCOUNT_APPS)
+        response = refused_changes_nothing(client_of(), reverse("sign_up"), posted, ACCOUNT_APPS)
         if response.status_code == 302:
             assert "evil" not in response["Location"]
 
@@ -83,17 +76,17 @@ LOGIN_DATA = form_data(["username", "password", "next"], good={"username": "stud
 @example(posted={"username": "x" * 100_000, "password": PASSWORD})
 def test_login_logs_in_or_says_why(student_a, posted):
     with rolled_back():
-        post_never_fails(_client(), reverse("login"), posted)
+        post_never_fails(client_of(), reverse("login"), posted)
 
 
 def test_a_login_with_a_username_too_long_to_store_is_refused(student_a):
-    response = post_never_fails(_client(), reverse("login"), {"username": "x" * 300, "password": PASSWORD})
+    response = post_never_fails(client_of(), reverse("login"), {"username": "x" * 300, "password": PASSWORD})
     assert response.status_code == 422
     assert "Ensure this value has at most 150 characters (it has 300)." in response.content.decode()
 
 
 def test_the_admin_login_refuses_a_username_too_long_to_store_too(student_a):
-    response = post_never_fails(_client(), reverse("admin:login"), {"username": "x" * 300, "password": PASSWORD})
+    response = post_never_fails(client_of(), reverse("admin:login"), {"username": "x" * 300, "password": PASSWORD})
     assert response.status_code == 200  # the admin's own login page, with its errors
     assert "Ensure this value has at most 150 characters (it has 300)." in response.content.decode()
 
@@ -102,7 +95,7 @@ def test_the_admin_login_refuses_a_username_too_long_to_store_too(student_a):
 @given(posted=form_data(["next", "token"]))
 def test_logout_ignores_any_field(student_a, posted):
     with rolled_back():
-        response = post_never_fails(_client(student_a), reverse("logout"), posted)
+        response = post_never_fails(client_of(student_a), reverse("logout"), posted)
         assert response.status_code in (200, 302, 400)
 
 
@@ -115,7 +108,7 @@ def test_logout_ignores_any_field(student_a, posted):
 )
 def test_changing_the_password_changes_it_or_says_why(student_a, posted):
     with rolled_back():
-        refused_changes_nothing(_client(student_a), reverse("password_change"), posted, ACCOUNT_APPS)
+        refused_changes_nothing(client_of(student_a), reverse("password_change"), posted, ACCOUNT_APPS)
 
 
 @per_example_rollback
@@ -123,7 +116,7 @@ def test_changing_the_password_changes_it_or_says_why(student_a, posted):
 @example(posted={"email": "x" * 100_000})
 def test_asking_for_a_password_reset_never_fails(student_a, posted):
     with rolled_back():
-        post_never_fails(_client(), reverse("password_reset"), posted)
+        post_never_fails(client_of(), reverse("password_reset"), posted)
 
 
 @per_example_rollback
@@ -133,7 +126,7 @@ def test_asking_for_a_password_reset_never_fails(student_a, posted):
     posted=form_data(["new_password1", "new_password2"], good={"new_password1": NEW_PASSWORD}),
 )
 def test_a_password_reset_link_of_any_shape_is_refused(student_a, uidb64, token, posted):
-    client = _client()
+    client = client_of()
     with rolled_back():
         url = reverse("password_reset_confirm", args=[uidb64, token])
         assert client.get(url).status_code < 500
@@ -146,14 +139,14 @@ def test_a_password_reset_link_of_any_shape_is_refused(student_a, uidb64, token,
 @example(posted={"new_email": "ü@ü.de", "password": PASSWORD})
 def test_an_email_change_is_asked_for_or_refused(student_a, posted):
     with rolled_back():
-        refused_changes_nothing(_client(student_a), reverse("email_change"), posted, ACCOUNT_APPS)
+        refused_changes_nothing(client_of(student_a), reverse("email_change"), posted, ACCOUNT_APPS)
 
 
 @per_example_rollback
 @given(token=VALUES.filter(lambda token: token.strip() and "/" not in token), posted=form_data(["confirm"]))
 @example(token="x" * 5000, posted={})
 def test_an_email_change_link_of_any_token_is_refused(student_a, token, posted):
-    client = _client(student_a)
+    client = client_of(student_a)
     with rolled_back():
         url = reverse("email_change_confirm", args=[token])
         assert client.get(url).status_code < 500
@@ -164,7 +157,7 @@ def test_an_email_change_link_of_any_token_is_refused(student_a, token, posted):
 @given(posted=form_data(["password", "decks"], good={"decks": "delete"}))
 def test_deleting_an_account_with_a_wrong_password_or_any_choice_deletes_it_or_says_why(instructor, admin_user, posted):
     with rolled_back():
-        response = refused_changes_nothing(_client(instructor), reverse("account_delete"), posted, ACCOUNT_APPS)
+        response = refused_changes_nothing(client_of(instructor), reverse("account_delete"), posted, ACCOUNT_APPS)
         if response.status_code != 302:
             assert User.objects.filter(pk=instructor.pk).exists()
 
@@ -178,4 +171,4 @@ def test_deleting_an_account_with_a_wrong_password_or_any_choice_deletes_it_or_s
 @example(posted={"token": "9" * 5000}, name="second_factor_verify")
 def test_the_second_factors_forms_take_any_code(student_a, posted, name):
     with rolled_back():
-        post_never_fails(_client(student_a), reverse(name), posted)
+        post_never_fails(client_of(student_a), reverse(name), posted)

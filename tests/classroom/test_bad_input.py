@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from tests.bad_input import (
     EDGE_TEXTS,
     VALUES,
+    client_of,
     form_data,
     holds_nul,
     per_example_rollback,
@@ -35,21 +36,15 @@ CLASS_APPS = ("classroom", "review")
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def teacher(instructor) -> Client:
-    return _client(instructor)
+    return client_of(instructor)
 
 
 @pytest.fixture
 def learner(student_b) -> Client:
     """A student not yet in the class."""
-    return _client(student_b)
+    return client_of(student_b)
 
 
 @per_example_rollback

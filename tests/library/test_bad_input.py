@@ -18,6 +18,7 @@ from studyapp.library.models import Deck, Item, ItemKind
 from tests.bad_input import (
     EDGE_TEXTS,
     VALUES,
+    client_of,
     form_data,
     holds_nul,
     per_example_rollback,
@@ -57,9 +58,7 @@ IDS = st.one_of(
 
 @pytest.fixture
 def author(instructor) -> Client:
-    client = Client()
-    client.force_login(instructor)
-    return client
+    return client_of(instructor)
 
 
 @pytest.fixture

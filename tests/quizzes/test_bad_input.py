@@ -5,7 +5,6 @@ student's start, answers (any key, garbled or forged, any value), submit, review
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import example, given
@@ -18,6 +17,7 @@ from studyapp.quizzes.models import Attempt, FeedbackTiming, Quiz
 from studyapp.review import services as review_services
 from tests.bad_input import (
     VALUES,
+    client_of,
     form_data,
     holds_nul,
     per_example_rollback,
@@ -45,12 +45,6 @@ DATETIMES = st.one_of(
     st.datetimes().map(lambda moment: moment.strftime("%Y-%m-%dT%H:%M")),
     st.sampled_from(["0001-01-01T00:00", "9999-12-31T23:59", "2027-02-30T10:00", "2027-03-28T01:30", "24:00", ""]),
 )
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -125,7 +119,7 @@ def test_the_quiz_form_saves_or_refuses_any_post(instructor, deck, quiz, data, e
     settings = review_services.settings_for(instructor)
     settings.timezone = zone
     settings.save()
-    teacher = _client(instructor)
+    teacher = client_of(instructor)
     url = reverse("quizzes:edit", args=[quiz.pk]) if edit else reverse("quizzes:create", args=[quiz.classroom_id])
     with rolled_back():
         refused_changes_nothing(teacher, url, posted, QUIZ_APPS, **(HTMX if data.draw(st.booleans()) else {}))
@@ -152,12 +146,12 @@ def test_a_quiz_opening_or_closing_at_the_ends_of_the_calendar_is_refused_or_tak
     settings = review_services.settings_for(instructor)
     settings.timezone = zone
     settings.save()
-    teacher = _client(instructor)
+    teacher = client_of(instructor)
     posted = {**_quiz_good(deck), "opens_at": opens_at, "closes_at": closes_at}
     response = post_never_fails(teacher, reverse("quizzes:edit", args=[quiz.pk]), posted)
     if response.status_code == 302:
         # Saved: a student can still start it, answer, submit and see the result.
-        student = _client(student_a)
+        student = client_of(student_a)
         started = post_never_fails(student, reverse("quizzes:start", args=[quiz.pk]), {})
         if started.status_code == 302:
             attempt = Attempt.objects.get(quiz=quiz, learner=student_a)
@@ -174,7 +168,7 @@ def test_a_quiz_opening_or_closing_at_the_ends_of_the_calendar_is_refused_or_tak
 @given(posted=form_data(["confirm", "title"]), name=st.sampled_from(["quizzes:delete", "quizzes:regrade"]))
 def test_deleting_and_regrading_a_quiz_ignore_any_other_field(instructor, quiz, attempt, posted, name):
     with rolled_back():
-        post_never_fails(_client(instructor), reverse(name, args=[quiz.pk]), posted)
+        post_never_fails(client_of(instructor), reverse(name, args=[quiz.pk]), posted)
 
 
 # --- the student's attempt ------------------------------------------------------------------------------------------
