@@ -12,6 +12,14 @@ from django.urls import reverse
 
 from tests.test_settings import PRODUCTION, manage
 
+# A Redis port nothing listens on: the real client fails to connect.
+UNREACHABLE_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+        "OPTIONS": {"socket_connect_timeout": 1},
+    }
+}
 SECRET_DETAIL = "could not connect to server db-7.internal:5432 as studyapp"
 
 
@@ -51,14 +59,7 @@ def test_it_names_the_database_when_the_database_fails_and_tells_nothing_more(cl
 
 
 def test_it_names_the_cache_when_the_cache_is_unreachable(client, db, healthz_url, settings):
-    # A Redis port nothing listens on: the real client fails to connect.
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",
-            "OPTIONS": {"socket_connect_timeout": 1},
-        }
-    }
+    settings.CACHES = UNREACHABLE_CACHE
 
     response = client.get(healthz_url)
 

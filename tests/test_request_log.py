@@ -19,6 +19,7 @@ from studyapp.accounts.backends import UserWithRolesBackend
 from studyapp.request_log import RequestIdFilter
 from tests.factories import ClassroomFactory, DeckFactory, ItemFactory
 from tests.review.conftest import study
+from tests.test_health import UNREACHABLE_CACHE
 
 PASSWORD = "correct-horse-battery-1927"
 ANSWER = "Kamenev-and-Zinoviev-7431"
@@ -169,13 +170,7 @@ def test_a_reset_or_confirmation_token_in_the_path_is_masked(client, db, log, ur
 
 def test_a_load_balancers_successful_probe_is_not_logged_but_a_failing_one_is(client, db, log, settings):
     client.get(reverse("healthz"))
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",
-            "OPTIONS": {"socket_connect_timeout": 1},
-        }
-    }
+    settings.CACHES = UNREACHABLE_CACHE
     client.get(reverse("healthz"))
 
     assert [(line["path"], line["status"]) for line in log.requests] == [("/healthz", 503)]
@@ -198,13 +193,7 @@ def test_logging_a_request_costs_no_query(client, student_a, settings):
 
 def test_djangos_line_for_a_5xx_response_carries_the_request_id_too(client, db, log, settings):
     """django.request logs a 5xx response after the middleware has finished; its id comes from the request."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",
-            "OPTIONS": {"socket_connect_timeout": 1},
-        }
-    }
+    settings.CACHES = UNREACHABLE_CACHE
 
     response = client.get(reverse("healthz"))
 
