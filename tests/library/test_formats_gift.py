@@ -81,6 +81,12 @@ def test_the_missing_word_form_of_a_short_answer_is_a_cloze_item():
     assert item["accepted_answers"] == ["Trotsky"]
 
 
+def test_a_missing_word_keeps_the_spacing_around_its_braces():
+    assert one("It opposed {=Stalinism}.")["prompt"] == "It opposed {{Stalinism}}."
+    assert one("A “{=deformed} state”.")["prompt"] == "A “{{deformed}} state”."
+    assert one("{=Trotsky} wrote it.")["prompt"] == "{{Trotsky}} wrote it."
+
+
 def test_the_missing_word_form_of_multiple_choice_leaves_a_gap():
     assert one("The {~Mensheviks =Bolsheviks} took power.")["prompt"] == "The _____ took power."
 

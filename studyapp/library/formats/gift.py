@@ -239,7 +239,10 @@ def _parse_question(start: int, block: str, tags: list[str], parsed: Parsed) -> 
             if trail:
                 blank = item["answer"]
                 item["kind"] = ItemKind.CLOZE
-                item["prompt"] = f"{lead} {{{{{blank}}}}} {trail}".strip()
+                # The blank keeps the spacing the file gives it: "of {=Stalinism}." is "of {{Stalinism}}.".
+                space_before = " " if before[-1:].isspace() else ""
+                space_after = " " if after[:1].isspace() else ""
+                item["prompt"] = f"{lead}{space_before}{{{{{blank}}}}}{space_after}{trail}".strip()
         else:
             item["kind"] = ItemKind.MULTIPLE_CHOICE
             item["choices"] = [
