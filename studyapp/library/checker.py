@@ -72,6 +72,7 @@ from rapidfuzz import fuzz
 
 from studyapp.library.grading import normalise
 from studyapp.library.models import CLOZE_BLANK, ChoiceData, Deck, EventData, Item, ItemKind
+from studyapp.library.templatetags.library_tags import plain
 
 GIVE_AWAY_MIN_CUES = 2
 GIVE_AWAY_WINDOW = 6
@@ -125,6 +126,11 @@ MONTHS = {
     )
     for name in names
 }
+
+
+def _plain(text: str) -> str:
+    """Authored text as findings quote it: plain, as lists show it, a cloze blank's words in brackets."""
+    return plain(text, "shown")
 
 
 class FindingKind(enum.Enum):
@@ -209,7 +215,7 @@ class CheckedItem:
         # A reversed card shows both sides together, so they are read as one text.
         texts = [("two sides", f"{self.prompt} — {self.answer}")] if self.kind == ItemKind.REVERSED else []
         texts = texts or [("prompt", self.shown_prompt)]
-        texts += [(f"event “{e.text}”", e.text) for e in self.events]
+        texts += [(f"event “{_plain(e.text)}”", e.text) for e in self.events]
         if self.explanation.strip():
             texts.append(("explanation", self.explanation))
         return texts
@@ -363,7 +369,9 @@ def give_aways(items: Sequence[CheckedItem]) -> list[Finding]:
                     if len(shared) < needed or all(frequency[cue] > common_above for cue in shared):
                         continue
                     near = ", ".join(f"“{word}”" for word in sorted(set(window)) if stem(word) in shared)
-                    evidence.append(f"The {where} of {other.label} names “{answer}” (near {near}): “{text.strip()}”")
+                    evidence.append(
+                        f"The {where} of {other.label} names “{_plain(answer)}” (near {near}): “{_plain(text)}”"
+                    )
                     break  # One place per answer is evidence enough.
             if evidence:
                 findings.append(
@@ -404,7 +412,7 @@ def near_duplicates(items: Sequence[CheckedItem]) -> list[Finding]:
                     f"{second.label} asks nearly what {first.label} asks, with the same answer.",
                     (
                         f"Both answer “{sorted(common)[0]}”; the prompts are {similarity:.0f}% alike: "
-                        f"“{first.prompt}” and “{second.prompt}”.",
+                        f"“{_plain(first.prompt)}” and “{_plain(second.prompt)}”.",
                     ),
                 )
             )
@@ -429,10 +437,10 @@ def reversed_backs(items: Sequence[CheckedItem]) -> list[Finding]:
                 Finding(
                     FindingKind.REVERSED_BACK,
                     (item, *(other for other, _ in others)),
-                    f"Asked back to front, {item.label} shows “{item.answer}”, which is also "
+                    f"Asked back to front, {item.label} shows “{_plain(item.answer)}”, which is also "
                     + ", ".join(f"the {where} of {other.label}" for other, where in others)
                     + ": the reverse card has more than one right answer.",
-                    tuple(f"{other.label}: “{other.prompt}” → “{other.answer}”" for other, _ in others),
+                    tuple(f"{other.label}: “{_plain(other.prompt)}” → “{_plain(other.answer)}”" for other, _ in others),
                 )
             )
     return findings
@@ -451,7 +459,7 @@ def cloze_stop_words(items: Sequence[CheckedItem]) -> list[Finding]:
                         FindingKind.CLOZE_STOP_WORD,
                         (item,),
                         f"The blank of {item.label}, “{blank}”, is a stop word: it tests grammar, not the source.",
-                        (item.prompt,),
+                        (_plain(item.prompt),),
                     )
                 )
     return findings
@@ -473,9 +481,12 @@ def distractors(items: Sequence[CheckedItem]) -> list[Finding]:
                     Finding(
                         FindingKind.DISTRACTOR,
                         (item,),
-                        f"The wrong choice “{choice.text}” of {item.label} reads the same as the right answer "
-                        f"“{same}”.",
-                        (f"“{choice.text}” and “{same}” are both “{normalise(same)}” once case and punctuation go.",),
+                        f"The wrong choice “{_plain(choice.text)}” of {item.label} reads the same as the right answer "
+                        f"“{_plain(same)}”.",
+                        (
+                            f"“{_plain(choice.text)}” and “{_plain(same)}” are both “{normalise(same)}” once case and "
+                            "punctuation go.",
+                        ),
                     )
                 )
     return findings
@@ -518,18 +529,20 @@ def chronology_dates(items: Sequence[CheckedItem]) -> list[Finding]:
         problems = []
         for key, count in Counter(e.sort_key for e in item.events).items():
             if count > 1:
-                same = [f"“{e.text}”" for e in item.events if e.sort_key == key]
+                same = [f"“{_plain(e.text)}”" for e in item.events if e.sort_key == key]
                 problems.append(f"{' and '.join(same)} have the same sort key {key}, so their order is ambiguous.")
         dated = []
         for event in item.events:
             date = _key_date(event.sort_key)
             if date is None:
-                problems.append(f"“{event.text}”: the sort key {event.sort_key} is not a date written YYYYMMDD.")
+                problems.append(
+                    f"“{_plain(event.text)}”: the sort key {event.sort_key} is not a date written YYYYMMDD."
+                )
                 continue
             dated.append((event, date))
             year, month, day = _shown_date(event.when)
             key = f"the sort key {event.sort_key}"
-            shown = f"“{event.text}” ({event.when})"
+            shown = f"“{_plain(event.text)}” ({event.when})"
             if year is not None and year != date[0]:
                 problems.append(f"{shown}: {key} is in {date[0]}, but the date shown is in {year}.")
             elif month is not None and month != date[1]:
@@ -544,8 +557,9 @@ def chronology_dates(items: Sequence[CheckedItem]) -> list[Finding]:
             ]
             for other in vague:
                 problems.append(
-                    f"“{event.text}” is known only to the year ({event.when or year}) and “{other.text}” "
-                    f"to the month ({other.when or other.sort_key}): the keys put one first, the dates don't say."
+                    f"“{_plain(event.text)}” is known only to the year ({event.when or year}) and "
+                    f"“{_plain(other.text)}” to the month ({other.when or other.sort_key}): the keys put one first, "
+                    "the dates don't say."
                 )
         if problems:
             findings.append(

@@ -305,6 +305,23 @@ def test_true_false_items_are_duplicates_only_with_the_same_truth():
     assert [it.number for it in finding.items] == [2, 1]
 
 
+def test_findings_quote_authored_text_as_plain_text_never_markdown_or_cloze_braces():
+    items = deck(
+        item(ItemKind.CLOZE, "In 1927 **{{Trotsky}}** led the *Left Opposition*.", "Trotsky"),
+        item(ItemKind.CLOZE, "In 1927 {{Trotsky}} led the _Left Opposition_.", "Trotsky"),
+        item(ItemKind.CLOZE, "Trotsky wrote {{the}} *secret* letter.", "the"),
+    )
+
+    findings = check_items(items)
+
+    assert {f.kind for f in findings} == {FindingKind.NEAR_DUPLICATE, FindingKind.CLOZE_STOP_WORD}
+    text = " ".join(line for f in findings for line in (f.message, *f.evidence))
+    assert "“In 1927 [Trotsky] led the Left Opposition.”" in text
+    assert "Trotsky wrote [the] secret letter." in text
+    for raw in ("*", "_Left", "{{", "}}"):
+        assert raw not in text
+
+
 # --- Reversed backs ----------------------------------------------------------------------------------------------
 
 
