@@ -92,11 +92,20 @@ def test_list_prints_id_tab_title_lines(quiz):
     assert run(list_quizzes=True) == f"{quiz.pk}\tLeft Opposition check\n{other.pk}\tTrotsky's exile\n"
 
 
+def test_list_keeps_each_quiz_to_one_line_whatever_its_title_holds(quiz):
+    other = QuizFactory(title="Trotsky's\texile,\n1928\r\nto 1929")
+
+    assert run(list_quizzes=True).splitlines()[1] == f"{other.pk}\tTrotsky's exile, 1928 to 1929"
+
+
 @pytest.mark.parametrize(
     ("args", "options", "message"),
     [
         (["999999"], {}, "No quiz with id 999999"),
         (["seven"], {}, "“seven” is not a quiz id"),
+        (["٧"], {}, "“٧” is not a quiz id"),
+        (["+7"], {}, "“\\+7” is not a quiz id"),
+        (["9" * 30], {}, "is not a quiz id"),
         ([], {}, "Give a quiz id"),
         (["QUIZ"], {"format": "xml"}, "Unknown format “xml”"),
         (["QUIZ"], {"list_quizzes": True}, "either --list or a quiz id"),

@@ -7,6 +7,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from studyapp.converters import parse_id
 from studyapp.quizzes import reports, services
 from studyapp.quizzes.models import Quiz
 
@@ -31,16 +32,17 @@ class Command(BaseCommand):
             if quiz_id is not None:
                 raise CommandError("Give either --list or a quiz id, not both.")
             for pk, title in Quiz.objects.order_by("pk").values_list("pk", "title"):
-                self.stdout.write(f"{pk}\t{title}")
+                # One line each, whatever the title holds: a tab or line break in it would split the line.
+                self.stdout.write(f"{pk}\t{' '.join(title.split())}")
             return
         if format not in FORMATS:
             raise CommandError(f"Unknown format “{format}”: the only format is json.")
         if quiz_id is None:
             raise CommandError("Give a quiz id (python manage.py quiz_report --list shows them).")
-        try:
-            pk = int(quiz_id)
-        except ValueError:
-            raise CommandError(f"“{quiz_id}” is not a quiz id: ids are whole numbers.") from None
+        # parse_id, not int(): int() takes " 7", "+7" and "٧", and a number of 30 digits overflows the database.
+        pk = parse_id(quiz_id)
+        if pk is None:
+            raise CommandError(f"“{quiz_id}” is not a quiz id: ids are whole numbers.")
         quiz = Quiz.objects.filter(pk=pk).first()
         if quiz is None:
             raise CommandError(f"No quiz with id {pk} (python manage.py quiz_report --list shows them).")
