@@ -55,7 +55,7 @@ def report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context |= {
         "summary": summary,
         "chart": chart,
-        "item_rows": reports.item_rows(quiz),
+        "item_rows": reports.item_rows(quiz, editor=request.user),
         "weak_threshold": reports.WEAK_DISCRIMINATION,
     }
     return render(request, "quizzes/report.html", context)

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, Q, QuerySet
+from django.db.models import Avg, Count, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet
 from django.db.models.functions import NullIf
 
-from studyapp.library.models import Item
+from studyapp.library.models import Deck, Item
 from studyapp.progress.charts import Chart, histogram
 from studyapp.quizzes.models import Attempt, AttemptQuestion, AttemptState, Quiz
 
@@ -173,10 +173,16 @@ def _question_groups(quiz: Quiz) -> QuerySet:
     )
 
 
-def item_rows(quiz: Quiz) -> list[ItemRow]:
-    """Every item asked in a finished attempt, with its figures, in deck order. Two queries."""
+def item_rows(quiz: Quiz, *, editor=None) -> list[ItemRow]:
+    """Every item asked in a finished attempt, with its figures, in deck order. Two queries.
+
+    With `editor`, each item says in `can_edit` whether that user may open its edit page (an instructor may run a
+    quiz on a deck assigned to the class that is not theirs to change).
+    """
     figures = _grouped_figures(_question_groups(quiz))
     items = Item.objects.filter(pk__in=list(figures)).only("pk", "deck_id", "position", "prompt", "kind")
+    if editor is not None:
+        items = items.annotate(can_edit=Exists(Deck.objects.editable_by(editor).filter(pk=OuterRef("deck_id"))))
     return [ItemRow(item, figures[item.pk]) for item in items.order_by("deck_id", "position", "pk")]
 
 

@@ -159,6 +159,21 @@ def test_a_negative_item_is_flagged_on_the_page(client, instructor, quiz, items)
     assert "negative: check the key" in response.content.decode()
 
 
+def test_items_link_to_their_edit_page_only_for_those_who_may_edit_them(client, attempted, items, other_instructor):
+    # A co-instructor runs the quiz, but the deck is the instructor's own: its items are not theirs to change.
+    attempted.classroom.instructors.add(other_instructor)
+    edit_urls = [reverse("library:item_edit", args=[item.pk]) for item in items]
+    client.force_login(other_instructor)
+
+    page = client.get(reverse("quizzes:report", args=[attempted.pk])).content.decode()
+    assert not any(url in page for url in edit_urls)
+    assert all(client.get(url).status_code == 404 for url in edit_urls)  # where the links would have led
+
+    items[0].deck.co_owners.add(other_instructor)
+    page = client.get(reverse("quizzes:report", args=[attempted.pk])).content.decode()
+    assert all(url in page for url in edit_urls)
+
+
 def test_open_attempts_are_listed_but_not_analysed(client, instructor, attempted, items, student_b):
     open_attempt(attempted, student_b, items, number=2)
     client.force_login(instructor)
