@@ -80,6 +80,15 @@ def test_markdown_in_prompts_is_rendered_and_sanitised(client, instructor):
     assert "javascript:" not in content
 
 
+def test_the_owner_sees_an_answer_written_in_markdown_as_plain_text(client, instructor):
+    deck = DeckFactory(owner=instructor)
+    ItemFactory(deck=deck, kind=ItemKind.TYPED, prompt="Who?", answer="*Leon* **Trotsky** <b>x</b>")
+
+    content = page(client, deck.get_absolute_url(), instructor)
+
+    assert '<span class="label">Answer:</span> Leon Trotsky x</p>' in content
+
+
 def test_a_script_in_a_cloze_prompt_never_reaches_a_student(client, student_a):
     deck = DeckFactory()
     ItemFactory(deck=deck, kind=ItemKind.CLOZE, prompt="In {{1923}} <script>alert('x')</script> he wrote.")
