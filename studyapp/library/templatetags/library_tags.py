@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import itertools
+import re
 import threading
 
 import markdown as markdown_lib
@@ -33,7 +35,22 @@ def _converter() -> markdown_lib.Markdown:
 def render_markdown(text: str) -> SafeString:
     html = _converter().reset().convert(text or "")
     # nh3 drops scripts, event handlers and unknown tags and adds rel="noopener noreferrer" to links.
-    return mark_safe(nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}}))  # noqa: S308
+    # An ordered list keeps its first number: "1923. The Forty-Six..." is a list starting at 1923 in Markdown.
+    return mark_safe(nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES))  # noqa: S308
+
+
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+_ORDERED_LIST = re.compile(r'<ol(?: start="(\d+)")?>(.*?)</ol>', re.DOTALL)
+
+
+def _numbered(html_text: str) -> str:
+    """Each ordered list's items with their numbers written out, so stripping the tags keeps them."""
+
+    def number(match: re.Match) -> str:
+        numbers = itertools.count(int(match.group(1) or 1))
+        return re.sub(r"<li>", lambda _item: f"<li>{next(numbers)}. ", match.group(2))
+
+    return _ORDERED_LIST.sub(number, html_text)
 
 
 @register.filter(name="markdown")
@@ -62,7 +79,7 @@ def plain(text: str, cloze: str = "hidden") -> str:
     brackets, "[Leon Trotsky]", for those who may see the answer. The result is a plain string: the template
     escapes it like any other.
     """
-    words = " ".join(html.unescape(strip_tags(render_markdown(text))).split())
+    words = " ".join(html.unescape(strip_tags(_numbered(render_markdown(text)))).split())
     # After rendering, so Markdown inside a blank ({{*Trotsky*}}) is stripped like the rest.
     if cloze == "shown":
         return CLOZE_BLANK.sub(lambda match: f"[{match.group(1)}]", words)
