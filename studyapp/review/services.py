@@ -266,8 +266,6 @@ def _record_review(learner, card: CardToken, rating, now, response, was_correct,
             became_leech = True
 
     day = study_settings.day_at(now)
-    buried = _bury_siblings(learner, state, passage_id=state.item_passage_id, until=day.end)
-
     log = ReviewLog(
         learner=learner,
         item_id=state.item_id,
@@ -283,10 +281,13 @@ def _record_review(learner, card: CardToken, rating, now, response, was_correct,
         client_uuid=card.client_uuid,
         state_before=before,
         state_after=scheduling.snapshot(state),
-        buried_siblings=buried,
     )
-    _insert_log(log)
-    _save_if_unchanged(state, expected_version=card.version)
+    if connection.vendor == "postgresql":
+        _write_rating_at_once(learner, state, log, until=day.end, expected_version=card.version)
+    else:
+        log.buried_siblings = _bury_siblings(learner, state, passage_id=state.item_passage_id, until=day.end)
+        _insert_log(log)
+        _save_if_unchanged(state, expected_version=card.version)
     return ReviewOutcome(log=log, replayed=False, became_leech=became_leech)
 
 
@@ -308,28 +309,68 @@ def _save_if_unchanged(state: ReviewState, *, expected_version: int) -> None:
     state.version = expected_version + 1
 
 
-def _bury_siblings(learner, state: ReviewState, *, passage_id: int | None, until: datetime) -> list[int]:
-    """Bury the other items drawn from the same passage until the learner's day ends; return their ids.
+# Bury the other items drawn from the same passage until the learner's day ends. Only siblings that are
+# not buried now are touched (their buried_until is empty or past), so undo can restore them by clearing it.
+_BURY_SIBLINGS = (
+    f"UPDATE {_STATES} SET buried_until = %s, version = version + 1 "  # noqa: S608 - table names are ours
+    "WHERE learner_id = %s AND id <> %s AND suspended = %s AND (buried_until IS NULL OR buried_until < %s) "
+    f"AND item_id IN (SELECT id FROM {Item._meta.db_table} WHERE passage_id = %s) RETURNING id"
+)
 
-    Only siblings that are not buried now are touched (their buried_until is empty or past),
-    so undo can restore them by clearing it. One UPDATE ... RETURNING (SQLite >= 3.35 and PostgreSQL).
-    """
-    if passage_id is None:
-        return []
-    table = ReviewState._meta.db_table
-    items = Item._meta.db_table
+
+def _bury_params(learner, state: ReviewState, passage_id: int | None, until: datetime) -> list:
     # Raw SQL skips the ORM's adaptation: without it SQLite would store "...+00:00" text, which
     # compares unequal to the ORM's naive-UTC text (an item stayed buried at the very end of its day).
     until = connection.ops.adapt_datetimefield_value(until)
+    return [until, learner.pk, state.pk, False, until, passage_id]
+
+
+def _bury_siblings(learner, state: ReviewState, *, passage_id: int | None, until: datetime) -> list[int]:
+    """Bury the item's siblings (see _BURY_SIBLINGS); return their ids. One UPDATE ... RETURNING."""
+    if passage_id is None:
+        return []
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET buried_until = %s, version = version + 1 "  # noqa: S608 - table names are ours
-            f"WHERE learner_id = %s AND id <> %s AND suspended = %s "
-            f"AND (buried_until IS NULL OR buried_until < %s) "
-            f"AND item_id IN (SELECT id FROM {items} WHERE passage_id = %s) RETURNING id",
-            [until, learner.pk, state.pk, False, until, passage_id],
-        )
+        cursor.execute(_BURY_SIBLINGS, _bury_params(learner, state, passage_id, until))
         return sorted(row[0] for row in cursor.fetchall())
+
+
+# PostgreSQL: the rating's three writes (bury the siblings, log the review with their ids, save the state)
+# as one statement of data-modifying CTEs, one round trip instead of three. They share one snapshot and
+# touch different rows (the bury skips the rated state), so their order does not matter.
+_BURIED_COLUMN = ReviewLog._meta.get_field("buried_siblings")
+_LOG_VALUES_FIELDS = [field for field in _LOG_FIELDS if field is not _BURIED_COLUMN]
+_WRITE_RATING = (
+    f"WITH buried AS ({_BURY_SIBLINGS}), "  # noqa: S608 - SQL of our own
+    f"rated AS ({_SAVE_RATED_STATE} RETURNING 1), "
+    f"logged AS (INSERT INTO {ReviewLog._meta.db_table} ("
+    + ", ".join(field.column for field in _LOG_FIELDS)
+    + ") VALUES ("
+    + ", ".join(
+        "(SELECT COALESCE(jsonb_agg(id ORDER BY id), '[]'::jsonb) FROM buried)" if field is _BURIED_COLUMN else "%s"
+        for field in _LOG_FIELDS
+    )
+    + ") RETURNING id) "
+    "SELECT (SELECT id FROM logged), (SELECT COUNT(*) FROM rated), ARRAY(SELECT id FROM buried ORDER BY id)"
+)
+
+
+def _write_rating_at_once(learner, state: ReviewState, log: ReviewLog, *, until: datetime, expected_version: int):
+    """Bury the siblings, insert the log and save the rated state in one statement (PostgreSQL)."""
+    params = [
+        *_bury_params(learner, state, state.item_passage_id, until),
+        *_db_values(state, _RATED_FIELDS),
+        state.pk,
+        state.learner_id,
+        expected_version,
+        *_db_values(log, _LOG_VALUES_FIELDS),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_WRITE_RATING, params)
+        log.pk, saved, buried = cursor.fetchone()
+    if not saved:  # the version check's backstop: the row is locked, so this is never expected
+        raise StaleCard("This card was already answered or changed elsewhere; here is the next one.")
+    state.version = expected_version + 1
+    log.buried_siblings = buried
 
 
 _CHANGED_OUTSIDE_REVIEWS = frozenset({"suspended", "buried_until"})
