@@ -71,3 +71,15 @@ def test_the_class_report_shows_plain_prompts_with_the_blanks_words_in_brackets(
     assert "In 1923 [Leon Trotsky] wrote" in items
     assert "{{" not in items
     assert "*secret*" not in items
+
+
+def test_an_items_history_shows_its_markdown_answer_as_plain_text(client, student_a, deck):
+    item = ItemFactory(deck=deck, prompt="Who led the Left Opposition?", answer="*Leon* Trotsky")
+    now = timezone.now()
+    for state in study(student_a, deck, now=now - timedelta(days=20)):
+        make_review_state(state, due=now + timedelta(days=3), last_review=now - timedelta(days=2))
+    client.force_login(student_a)
+
+    html = client.get(reverse("progress:item", args=[item.pk])).content.decode()
+
+    assert '<span class="label">Answer:</span> Leon Trotsky</p>' in html

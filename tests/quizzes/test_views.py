@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from studyapp.library.models import ItemKind
+from studyapp.library.models import Item, ItemKind
 from studyapp.quizzes import services
 from studyapp.quizzes.models import Attempt, AttemptState, FeedbackTiming, Quiz
 from studyapp.review.models import ReviewState
@@ -473,3 +473,16 @@ def test_the_study_page_links_a_practice_test_next_to_study(client, student_a, d
     client.force_login(student_a)
     body = client.get(reverse("review:home")).content.decode()
     assert reverse("quizzes:practice_new", args=[deck.slug]) in body
+
+
+def test_the_result_shows_an_unanswered_items_markdown_answer_rendered(client, student_a, quiz, clock):
+    attempt = started(quiz, student_a)
+    typed = next(q for q in questions_of(attempt) if q.item.kind == ItemKind.TYPED)
+    Item.objects.filter(pk=typed.item_id).update(answer="*Yevgeni* Preobrazhensky")
+    services.submit_attempt(attempt=attempt, now=NOW)
+    client.force_login(student_a)
+
+    body = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+
+    assert "<em>Yevgeni</em> Preobrazhensky" in body
+    assert "*Yevgeni*" not in body
