@@ -96,11 +96,13 @@ def _open_attempt(quiz: Quiz, learner) -> Attempt | None:
     return Attempt.objects.filter(quiz=quiz, learner=learner, state=AttemptState.IN_PROGRESS).first()
 
 
-def start_attempt(*, quiz: Quiz, learner, now: datetime) -> Attempt:
+def start_attempt(*, quiz: Quiz, learner, now: datetime, number: int | None = None) -> Attempt:
     """The learner's open attempt at the quiz, or a new one with its questions fixed.
 
-    Raises AttemptRefused when the quiz is not open yet, has closed, the learner has no attempts left, or there
-    is nothing to ask. Whether the learner may take the quiz at all is the caller's check (Quiz.objects.open_to).
+    Raises AttemptRefused when the quiz is not open yet, has closed, the learner has no attempts left, there
+    is nothing to ask, or `number` (the attempt the Start form was for) is not the one to start now: the form
+    was sent again after that attempt was over. Whether the learner may take the quiz at all is the caller's
+    check (Quiz.objects.open_to).
     """
     close_overdue_attempts(now=now, quiz=quiz, learner=learner)
     existing = _open_attempt(quiz, learner)
@@ -111,6 +113,8 @@ def start_attempt(*, quiz: Quiz, learner, now: datetime) -> Attempt:
     if quiz.closes_at and now >= quiz.closes_at:
         raise AttemptRefused(f"This quiz closed on {_when(quiz.closes_at)}.")
     used = Attempt.objects.filter(quiz=quiz, learner=learner).aggregate(last=Max("number"))["last"] or 0
+    if number is not None and number != used + 1:
+        raise AttemptRefused(f"Attempt {number} was started already. To start another, use the quiz's page.")
     if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
         allowed = quiz.attempts_allowed
         raise AttemptRefused(f"You have used your {allowed} attempt{'s' if allowed != 1 else ''} at this quiz.")

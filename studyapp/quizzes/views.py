@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from studyapp.converters import parse_id
 from studyapp.http import HtmxHttpRequest
 from studyapp.library import presentation
 from studyapp.library.grading import Grade
@@ -94,8 +95,14 @@ def quiz_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def start(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     quiz = selectors.get_quiz_to_take(request.user, pk)
+    # The form names the attempt it starts, so a replay of an old Start (a resent form, the back button)
+    # does not start another attempt once that one is over.
+    number = request.POST.get("attempt")
+    expected = parse_id(number) if number is not None else None
+    if number is not None and expected is None:
+        return _refused(request, "That is not an attempt number.", 400, back=quiz.get_absolute_url())
     try:
-        attempt = services.start_attempt(quiz=quiz, learner=request.user, now=timezone.now())
+        attempt = services.start_attempt(quiz=quiz, learner=request.user, now=timezone.now(), number=expected)
     except services.AttemptRefused as refused:
         return _refused(request, str(refused), 409, back=quiz.get_absolute_url())
     return redirect("quizzes:attempt", pk=attempt.pk)

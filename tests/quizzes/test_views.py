@@ -486,3 +486,54 @@ def test_the_result_shows_an_unanswered_items_markdown_answer_rendered(client, s
 
     assert "<em>Yevgeni</em> Preobrazhensky" in body
     assert "*Yevgeni*" not in body
+
+
+def test_the_start_form_names_the_attempt_it_starts(client, student_a, quiz, clock):
+    client.force_login(student_a)
+
+    body = client.get(quiz.get_absolute_url()).content.decode()
+
+    assert '<input type="hidden" name="attempt" value="1">' in body
+
+
+def test_a_start_sent_again_after_its_attempt_is_over_starts_no_other(client, student_a, quiz, clock):
+    client.force_login(student_a)
+    client.post(reverse("quizzes:start", args=[quiz.pk]), {"attempt": "1"})
+    services.submit_attempt(attempt=Attempt.objects.get(), now=NOW)
+
+    replayed = client.post(reverse("quizzes:start", args=[quiz.pk]), {"attempt": "1"})
+
+    assert replayed.status_code == 409
+    assert "Attempt 1 was started already" in replayed.content.decode()
+    assert Attempt.objects.count() == 1
+
+
+def test_a_start_sent_twice_while_its_attempt_is_open_resumes_it(client, student_a, quiz, clock):
+    client.force_login(student_a)
+    first = client.post(reverse("quizzes:start", args=[quiz.pk]), {"attempt": "1"})
+
+    again = client.post(reverse("quizzes:start", args=[quiz.pk]), {"attempt": "1"})
+
+    assert again.url == first.url
+    assert Attempt.objects.count() == 1
+
+
+def test_the_next_attempt_starts_from_its_own_form(client, student_a, quiz, clock):
+    client.force_login(student_a)
+    client.post(reverse("quizzes:start", args=[quiz.pk]), {"attempt": "1"})
+    services.submit_attempt(attempt=Attempt.objects.get(), now=NOW)
+
+    client.post(reverse("quizzes:start", args=[quiz.pk]), {"attempt": "2"})
+
+    assert list(Attempt.objects.values_list("number", flat=True).order_by("number")) == [1, 2]
+
+
+@pytest.mark.parametrize("number", ["x", "-1", "١", "9" * 30])
+def test_a_start_for_a_bad_attempt_number_is_a_400_with_a_message(client, student_a, quiz, clock, number):
+    client.force_login(student_a)
+
+    response = client.post(reverse("quizzes:start", args=[quiz.pk]), {"attempt": number})
+
+    assert response.status_code == 400
+    assert "That is not an attempt number." in response.content.decode()
+    assert not Attempt.objects.exists()
