@@ -1,7 +1,7 @@
 """Pages the every-page audit can't reach by a GET of a URL name: refusals, limits and the lockout (answers to a
-POST), the forbidden and CSRF-failure pages, the set-a-new-password form behind a valid reset link, and the pages
-of our own markup inside Django's admin (the move-items action, the parameter fits). Each is reached as a user
-would reach it and audited by axe at desktop and phone widths (serious and critical violations fail; a page of
+POST), the forbidden and CSRF-failure pages, the set-a-new-password form behind a valid reset link, turning off a
+second factor that is on, and the pages of our own markup inside Django's admin (the move-items action, the
+parameter fits). Each is reached as a user would reach it and audited by axe at desktop and phone widths (serious and critical violations fail; a page of
 ours must not scroll sideways on a phone)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.oath import totp
 
 from tests.browser.accessibility import violations
 from tests.browser.conftest import log_in
@@ -23,6 +24,7 @@ from tests.factories import (
     MembershipFactory,
     ParameterFitFactory,
     QuizFactory,
+    TOTPDeviceFactory,
     UserFactory,
 )
 
@@ -122,6 +124,23 @@ def test_a_refused_email_change_link_a_forbidden_page_and_a_refused_quiz(live_se
     assert answer.value.status == 409
     assert "no questions" in page.get_by_role("alert").inner_text()
     audit_at_both_widths(page, "refused quiz start")
+
+
+def test_turning_off_a_second_factor_that_is_on_and_a_wrong_code(live_server, page):
+    device = TOTPDeviceFactory(user=UserFactory(username="with_phone", roles=["Students"]), confirmed=True)
+    log_in(page, live_server, "with_phone", PASSWORD)
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.get_by_label("Code").fill(f"{code:06d}")
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(lambda url: reverse("second_factor_verify") not in url)
+
+    page.goto(live_server.url + reverse("second_factor_disable"))
+    audit_at_both_widths(page, "second factor turn-off (when on)")
+    page.get_by_label("Code").fill("000000" if code else "111111")  # not the code of now
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        page.locator("main [type=submit]").click()
+    assert answer.value.status == 422
+    audit_at_both_widths(page, "second factor turn-off, a wrong code")
 
 
 def test_the_csrf_failure_page(live_server, page):
