@@ -1,8 +1,8 @@
 """Pages the every-page audit can't reach by a GET of a URL name: refusals, limits and the lockout (answers to a
 POST), the forbidden and CSRF-failure pages, the set-a-new-password form behind a valid reset link, turning off a
 second factor that is on, and the pages of our own markup inside Django's admin (the move-items action, the
-parameter fits). Each is reached as a user would reach it and audited by axe at desktop and phone widths (serious and critical violations fail; a page of
-ours must not scroll sideways on a phone)."""
+parameter fits). Each is reached as a user would reach it and audited by axe at desktop and phone widths (serious
+and critical violations fail; a page of ours must not scroll sideways on a phone)."""
 
 from __future__ import annotations
 
