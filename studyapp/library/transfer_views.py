@@ -90,6 +90,12 @@ def _page(request, deck: Deck | None, *, form: ImportForm, plan: Plan | None = N
     template = (
         "library/transfer/import.html#result" if request.htmx and plan is not None else "library/transfer/import.html"
     )
+    if request.htmx and plan is None and status >= 400:
+        # A refused upload re-renders the form with its errors: htmx swaps 422s (base.html) and the page's section.
+        response = render(request, template, context, status=422)
+        response["HX-Retarget"] = response["HX-Reselect"] = ".transfer-page"
+        response["HX-Reswap"] = "outerHTML"
+        return response
     return render(request, template, context, status=status)
 
 

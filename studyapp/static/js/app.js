@@ -430,6 +430,11 @@
       field.focus();
       return;
     }
+    // A restored candidate is back to be accepted or rejected: stay on it.
+    if (candidate.hasAttribute("data-restored")) {
+      candidate.focus();
+      return;
+    }
     var all = candidates();
     var next = all[all.indexOf(candidate) + 1];
     (next || candidate).focus();
