@@ -4,8 +4,10 @@ Content-Security-Policy violations.
 
 `PAGES` lists what is visited; `NOT_PAGES` lists, with a reason, the URL names that are not pages (POST-only
 actions, downloads, redirects). A test holds the URLconf to the two lists, so a new page can't be forgotten.
-One world is built (the demo deck, class and quiz, an attempt finished and one open, a custom study, a suspended
-card) and each role browses it in one browser context.
+The audit runs in parts (`PARTS`: the pages by role, cut into `PART_COUNT` runs) so that the test workers share
+it; a test holds the parts to `PAGES`, each page in exactly one part. Each part builds one world (the demo deck,
+class and quiz, an attempt finished and one open, a custom study, a suspended card) and each of its roles browses
+it in one browser context.
 """
 
 from __future__ import annotations
@@ -378,20 +380,54 @@ def _visit(page, live_server, world: World, spec: Page, findings: Findings, cons
         findings.add(spec, None, f"console error: {message}")
 
 
+# The order the roles browse in, and how many parts the audit is cut into (about ten seconds of browsing each):
+# parts enough for the test workers to share it.
+ROLES = ("anonymous", "student", "instructor", "admin", "second factor")
+PART_COUNT = 10
+
+
+def _parts() -> dict[str, tuple[Page, ...]]:
+    """PAGES by role in ROLES' order (each role's in PAGES' order), cut into PART_COUNT runs of about equal length."""
+    pages = tuple(page for role in ROLES for page in PAGES if page.role == role)
+    parts = {}
+    for index in range(PART_COUNT):
+        run = pages[len(pages) * index // PART_COUNT : len(pages) * (index + 1) // PART_COUNT]
+        parts[
+            f"{index + 1}-of-{PART_COUNT}-" + "-".join(dict.fromkeys(page.role.replace(" ", "_") for page in run))
+        ] = run
+    return parts
+
+
+PARTS = _parts()
+
+
+def test_the_parts_visit_every_page_once():
+    visited = [page for run in PARTS.values() for page in run]
+    assert {page.role for page in PAGES} <= set(ROLES)
+    assert len(visited) == len(PAGES)
+    assert set(visited) == set(PAGES)
+
+
+def _user_for(role: str, world: World) -> User | None:
+    if role == "second factor":
+        user = UserFactory(username="otp_user")
+        TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        return user
+    return {"anonymous": None, "student": world.student, "instructor": world.instructor, "admin": world.admin}[role]
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_every_page_passes_the_audit_at_desktop_and_phone_widths(browser, live_server):
+@pytest.mark.parametrize("part", PARTS)
+def test_every_page_passes_the_audit_at_desktop_and_phone_widths(browser, live_server, part):
     world = build_world()
-    users = {"anonymous": None, "student": world.student, "instructor": world.instructor, "admin": world.admin}
-    users["second factor"] = UserFactory(username="otp_user")
-    TOTPDevice.objects.create(user=users["second factor"], name="phone", confirmed=True)
     findings = Findings()
-    for role, user in users.items():
-        context = _context_for(browser, live_server, user)
+    for role in dict.fromkeys(spec.role for spec in PARTS[part]):
+        context = _context_for(browser, live_server, _user_for(role, world))
         page = context.new_page()
         console: list[str] = []
         page.on("console", lambda message, console=console: message.type == "error" and console.append(message.text))
         page.on("pageerror", lambda error, console=console: console.append(str(error)))
-        for spec in PAGES:
+        for spec in PARTS[part]:
             if spec.role == role:
                 _visit(page, live_server, world, spec, findings, console)
         context.close()
