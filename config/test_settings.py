@@ -17,3 +17,7 @@ FSRS_ENABLE_FUZZING = False
 SIGNUP_RATE = "1000/h"
 # Tasks run at once, in the test's own thread and transaction (one test runs a real database worker instead).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # A commit doesn't wait for its WAL to reach the disk: the test databases are thrown away, and tests that commit
+    # (transactional and browser tests, which load the demo a query at a time) stop waiting on fsync.
+    DATABASES["default"]["OPTIONS"]["options"] = "-c synchronous_commit=off"  # noqa: F405
