@@ -252,8 +252,12 @@ class Rating(models.IntegerChoices):
 class ReviewLog(models.Model):
     """One answered card. Append-only; undo deletes the newest entry and restores `state_before`."""
 
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="review_logs")
+    # No index of their own: reviewlog_learner_time_idx and reviewlog_item_history_idx lead with them and serve
+    # every read (and cascade) by learner or item, and each index less is one write less per review.
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs", db_index=False
+    )
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="review_logs", db_index=False)
     # The item's deck when it was reviewed, so the daily summary (ReviewDay) is kept per deck.
     deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+", db_index=False)
     rating = models.PositiveSmallIntegerField(choices=Rating.choices)
@@ -305,7 +309,8 @@ class ReviewDay(models.Model):
     instead of every review.
     """
 
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: reviewday_unique_learner_day_deck leads with it.
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.DateField()
     deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
     reviews = models.PositiveIntegerField(default=0)
