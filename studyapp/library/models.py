@@ -158,7 +158,9 @@ TRUE_FALSE_ANSWERS = ("True", "False")
 class Item(models.Model):
     """One question drawn from (usually) one passage of the deck's source."""
 
-    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="items")
+    # No index of its own: item_unique_position_per_deck leads with it.
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="items", db_index=False)
+    # Its index serves the source page's items per passage and the siblings a rating buries.
     passage = models.ForeignKey(
         Passage,
         null=True,
@@ -203,10 +205,6 @@ class Item(models.Model):
                 condition=~Q(kind=ItemKind.TRUE_FALSE) | Q(answer__in=TRUE_FALSE_ANSWERS),
                 name="item_true_false_answer_is_true_or_false",
             ),
-        ]
-        indexes = [
-            # The source page lists the items drawn from each passage.
-            models.Index(fields=["passage"], name="item_passage_idx"),
         ]
 
     def __str__(self) -> str:

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from studyapp.review.models import ReviewDay, ReviewLog
+from tests.indexes import index_columns
 
 pytestmark = pytest.mark.django_db
-
-
-def index_columns(model) -> list[tuple[str, ...]]:
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
-    indexed = (c for c in constraints.values() if (c["index"] or c["unique"]) and not c["primary_key"])
-    return sorted({tuple(c["columns"]) for c in indexed})
 
 
 def test_the_review_log_is_indexed_by_learner_and_time_item_history_and_submission_only():
