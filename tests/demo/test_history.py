@@ -1,14 +1,19 @@
 """The demo student's simulated history is real review history, recorded through the review service.
 
-Loading the history takes several seconds, so each test checks several facts about one load.
+Loading the history takes several seconds, so each test checks several facts about one load, and the tests of
+`TestTheLoadedHistory` share one load (a class-scoped transaction, rolled back after the class; each test in a
+savepoint inside, so what one writes is undone before the next).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from studyapp.accounts.models import User
@@ -21,38 +26,25 @@ from studyapp.review.models import CardState, ReviewLog, ReviewState
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ada(settings):
-    settings.DEBUG = True
-    call_command("load_demo", quiet_logins=True)
-    return User.objects.get(username="ada")
-
-
-def test_the_demo_student_has_about_sixty_days_of_consistent_reviews(ada):
-    logs = list(ReviewLog.objects.filter(learner=ada).order_by("reviewed_at", "pk"))
-    oldest = logs[0].reviewed_at
-    newest_log_per_item = {log.item_id: log for log in logs}
-    reviewed_states = ReviewState.objects.filter(learner=ada).exclude(state=CardState.NEW)
-
-    assert len(logs) > 500
-    assert len({log.reviewed_at.date() for log in logs}) >= 40
-    assert timedelta(days=50) < timezone.now() - oldest <= timedelta(days=61)
-    assert {log.rating for log in logs} == {1, 2, 3, 4}
-    assert reviewed_states.filter(lapses__gt=0).exists()
-    # Each state is exactly what its newest review left it as: the history went through record_review.
-    assert reviewed_states.count() == len(newest_log_per_item)
-    for state in reviewed_states:
-        after = newest_log_per_item[state.item_id].state_after
-        assert (after["state"], after["reps"], after["lapses"]) == (state.state, state.reps, state.lapses)
-        assert after["stability"] == pytest.approx(state.stability)
-
-
-def test_loading_the_demo_again_adds_no_history(ada):
-    before = ReviewLog.objects.count()
-
-    call_command("load_demo", quiet_logins=True)
-
-    assert ReviewLog.objects.count() == before
+@pytest.fixture(scope="class")
+def _loaded_once(django_db_setup, django_db_blocker):
+    """load_demo with the history once for the class, in a transaction rolled back after it (each test in a
+    savepoint inside)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with override_settings(DEBUG=True):
+                call_command("load_demo", quiet_logins=True, stdout=StringIO())
+            ada_id = User.objects.get(username="ada").pk
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    yield ada_id
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
 
 
 def queue_of(learner, at: datetime) -> selectors.QueueCounts:
@@ -60,12 +52,43 @@ def queue_of(learner, at: datetime) -> selectors.QueueCounts:
     return selectors.queue_counts(learner, services.settings_for(learner), at, deck)
 
 
-def test_the_demo_student_finds_a_few_dozen_reviews_and_new_items_waiting(ada):
-    counts = queue_of(ada, timezone.now())
+class TestTheLoadedHistory:
+    @pytest.fixture
+    def ada(self, _loaded_once, db, settings) -> User:
+        settings.DEBUG = True  # as the load had it, for a test that loads the demo again
+        return User.objects.get(pk=_loaded_once)
 
-    # Like a real learner caught mid-course: she stopped a few days ago, and hasn't learnt every item yet.
-    assert 20 <= counts.review <= 40
-    assert counts.new > 0
+    def test_the_demo_student_has_about_sixty_days_of_consistent_reviews(self, ada):
+        logs = list(ReviewLog.objects.filter(learner=ada).order_by("reviewed_at", "pk"))
+        oldest = logs[0].reviewed_at
+        newest_log_per_item = {log.item_id: log for log in logs}
+        reviewed_states = ReviewState.objects.filter(learner=ada).exclude(state=CardState.NEW)
+
+        assert len(logs) > 500
+        assert len({log.reviewed_at.date() for log in logs}) >= 40
+        assert timedelta(days=50) < timezone.now() - oldest <= timedelta(days=61)
+        assert {log.rating for log in logs} == {1, 2, 3, 4}
+        assert reviewed_states.filter(lapses__gt=0).exists()
+        # Each state is exactly what its newest review left it as: the history went through record_review.
+        assert reviewed_states.count() == len(newest_log_per_item)
+        for state in reviewed_states:
+            after = newest_log_per_item[state.item_id].state_after
+            assert (after["state"], after["reps"], after["lapses"]) == (state.state, state.reps, state.lapses)
+            assert after["stability"] == pytest.approx(state.stability)
+
+    def test_loading_the_demo_again_adds_no_history(self, ada):
+        before = ReviewLog.objects.count()
+
+        call_command("load_demo", quiet_logins=True)
+
+        assert ReviewLog.objects.count() == before
+
+    def test_the_demo_student_finds_a_few_dozen_reviews_and_new_items_waiting(self, ada):
+        counts = queue_of(ada, timezone.now())
+
+        # Like a real learner caught mid-course: she stopped a few days ago, and hasn't learnt every item yet.
+        assert 20 <= counts.review <= 40
+        assert counts.new > 0
 
 
 @pytest.fixture
