@@ -36,6 +36,7 @@ class Row:
     errors: dict[str, list[str]] | None = None
     edits: draft_services.Edits | None = None
     accepted: bool = False  # just now, by this request
+    restored: bool = False  # a rejection undone just now, by this request
 
     @property
     def key(self) -> str:
@@ -230,7 +231,7 @@ def restore(request: HtmxHttpRequest, source_id: int) -> HttpResponse:
     draft_services.restore(request.session, source.pk, candidate.key)
     if request.htmx:
         items = draft_services.authored_items(request.user, source).get(passage.pk, [])
-        row = Row(candidate, draft_services.existing_item(candidate, items))
+        row = Row(candidate, draft_services.existing_item(candidate, items), restored=True)
         return _candidate_response(request, source, row, deck=deck, only=only)
     return redirect(_page_url(source, deck=deck, passage=only, anchor=f"passage-{passage.index}"))
 

@@ -24,8 +24,12 @@ def _settings_page() -> str:
     return f"{reverse('review:settings')}#{SETTINGS_PANEL}"
 
 
-def _panel(request: HtmxHttpRequest, *, error: str = "", notice: str = "", status: int = 200) -> HttpResponse:
+def _panel(
+    request: HtmxHttpRequest, *, error: str = "", notice: str = "", status: int = 200, started: bool = False
+) -> HttpResponse:
     context = selectors.fit_panel(request.user, error=error, notice=notice)
+    # The stage is read out when the fit starts, not on every poll that finds it unchanged.
+    context["started"] = started
     return render(request, "memory/_fit_panel.html", context, status=status)
 
 
@@ -40,7 +44,7 @@ def optimise(request: HtmxHttpRequest) -> HttpResponse:
         messages.error(request, refused.message)
         return redirect(_settings_page())
     if request.htmx:
-        return _panel(request)
+        return _panel(request, started=True)
     messages.success(request, "Your fit has started; this page shows how far it has got.")
     return redirect(_settings_page())
 
