@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from studyapp.classroom.models import Classroom
 from tests.browser.conftest import log_in
+from tests.browser.parts import even_runs
 from tests.browser.test_keyboard_focus import TABBABLE, _walk
 
 DEMO_SLUG = "left-opposition-1927"
@@ -101,10 +102,8 @@ def _parts() -> dict[str, tuple[tuple[str, str, str | None], ...]]:
     parts = {}
     for role, count in PART_COUNTS.items():
         pages = tuple(spec for spec in PAGES if spec[0] == role)
-        for index in range(count):
-            parts[f"{role}-{index + 1}-of-{count}"] = pages[
-                len(pages) * index // count : len(pages) * (index + 1) // count
-            ]
+        for index, run in enumerate(even_runs(pages, count)):
+            parts[f"{role}-{index + 1}-of-{count}"] = run
     return parts
 
 

@@ -36,6 +36,7 @@ from studyapp.review import services as review_services
 from studyapp.review.models import CustomStudyKind, ReviewState
 from tests.browser.accessibility import violations
 from tests.browser.conftest import RECORD_CSP_VIOLATIONS, csp_violations
+from tests.browser.parts import even_runs
 from tests.factories import ItemFactory, UserFactory
 
 DESKTOP, PHONE = 1280, 390
@@ -389,13 +390,10 @@ PART_COUNT = 10
 def _parts() -> dict[str, tuple[Page, ...]]:
     """PAGES by role in ROLES' order (each role's in PAGES' order), cut into PART_COUNT runs of about equal length."""
     pages = tuple(page for role in ROLES for page in PAGES if page.role == role)
-    parts = {}
-    for index in range(PART_COUNT):
-        run = pages[len(pages) * index // PART_COUNT : len(pages) * (index + 1) // PART_COUNT]
-        parts[
-            f"{index + 1}-of-{PART_COUNT}-" + "-".join(dict.fromkeys(page.role.replace(" ", "_") for page in run))
-        ] = run
-    return parts
+    return {
+        f"{index + 1}-of-{PART_COUNT}-" + "-".join(dict.fromkeys(page.role.replace(" ", "_") for page in run)): run
+        for index, run in enumerate(even_runs(pages, PART_COUNT))
+    }
 
 
 PARTS = _parts()
