@@ -101,6 +101,9 @@ def test_the_study_session_and_custom_study_fit_a_phone(page, live_server, demo_
     measured["question"] = page.evaluate(PAGE_WIDTH)
     answer_whatever_is_shown(page)
     measured["feedback"] = page.evaluate(PAGE_WIDTH)
+    # Rated, so its kept answer can't bring the cram (shuffled) back to this card's feedback instead of a question.
+    page.keyboard.press("3")
+    page.wait_for_selector("#study-card[data-phase='question'][data-ready]")
     page.goto(f"{live_server.url}/study/{DECK}/custom/")
     measured["custom study form"] = page.evaluate(PAGE_WIDTH)
     screenshot(page, "custom-study-form-phone")
