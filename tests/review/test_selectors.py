@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from studyapp.library.models import Item, ItemKind
 from studyapp.review import selectors, services
@@ -372,3 +373,28 @@ def test_queue_counts_stay_one_query_for_every_queue(student_a, mixed_queue, dja
             selectors.queue_counts(student_a, study_settings, now)
         with django_assert_num_queries(2):
             selectors.study_queue(student_a, study_settings, now)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache; SQLite plans no such thing")
+def test_on_postgresql_the_counts_keep_one_plan_instead_of_planning_each_card_afresh(student_a, deck):
+    """psycopg prepares a statement from its 5th run on a connection; PostgreSQL plans it for the values at hand
+    5 times more, then keeps its generic plan if that looks no dearer (with the statistics of a real deck)."""
+    Item.objects.bulk_create(
+        Item(deck=deck, kind=ItemKind.BASIC, prompt=f"Question {n}?", answer=f"Answer {n}", position=n)
+        for n in range(3000)
+    )
+    study(student_a, deck)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {ReviewState._meta.db_table}")
+    study_settings = services.settings_for(student_a)
+
+    runs = [selectors.queue_counts(student_a, study_settings, NOW) for _ in range(15)]
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["SELECT today.introduced%"],
+        )
+        ((generic_plans, custom_plans),) = cursor.fetchall()
+    assert (custom_plans, generic_plans) == (5, 5)
+    assert {(counts.new, counts.review, counts.learning) for counts in runs} == {(20, 0, 0)}
