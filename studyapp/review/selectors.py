@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import random
 import re
 from dataclasses import dataclass
@@ -10,11 +9,11 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet, prefetch_related_objects
-from django.db.models.expressions import Col
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
 from studyapp.library.models import Deck, Item, ItemKind, Passage, Tag
+from studyapp.review import rows
 from studyapp.review.models import (
     CardState,
     CustomStudy,
@@ -108,11 +107,7 @@ def _first_sql(queue: str, *, deck: bool) -> str:
 # The first card of a queue comes with its item, passage and deck in the same statement, and is built from
 # the row (see _card): fetching it through the ORM cost another query and about 1 ms of compiling and building.
 _CARD_MODELS = ((ReviewState, "s"), (Item, "i"), (Passage, "p"), (Deck, "d"))
-_CARD_COLUMNS = ", ".join(
-    f"{alias}.{connection.ops.quote_name(field.column)}"
-    for model, alias in _CARD_MODELS
-    for field in model._meta.concrete_fields
-)
+_CARD_COLUMNS = ", ".join(rows.columns(model, alias) for model, alias in _CARD_MODELS)
 
 
 def _with_card(chosen: str) -> str:
@@ -185,37 +180,13 @@ def _card(row) -> ReviewState | None:
     instances = {}
     for model, _alias in _CARD_MODELS:
         fields = model._meta.concrete_fields
-        instances[model], row = _instance(model, fields, row[: len(fields)]), row[len(fields) :]
+        instances[model], row = rows.instance(model, row[: len(fields)]), row[len(fields) :]
     state, item = instances[ReviewState], instances[Item]
     if state is None:
         return None
     item.passage = instances[Passage]
     state.item, state.deck = item, instances[Deck]
     return state
-
-
-def _instance(model, fields, values):
-    """One model instance from its columns' raw values, converted as the ORM converts them (None if absent)."""
-    if values[0] is None:  # the primary key: a LEFT JOIN that found nothing
-        return None
-    converted = list(values)
-    for index, converters, column in _conversions(model):
-        for converter in converters:
-            converted[index] = converter(converted[index], column, connection)
-    return model.from_db(connection.alias, [field.attname for field in fields], converted)
-
-
-@functools.cache
-def _conversions(model) -> list[tuple[int, list, Col]]:
-    """Per column of the model that needs it: the database's and the field's converters (datetimes, JSON,
-    decimals, booleans), with the column expression they are given."""
-    conversions = []
-    for index, field in enumerate(model._meta.concrete_fields):
-        column = field.get_col(model._meta.db_table)
-        converters = [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]
-        if converters:
-            conversions.append((index, converters, column))
-    return conversions
 
 
 def queue_counts(learner, study_settings: StudySettings, now: datetime, deck: Deck | int | None = None) -> QueueCounts:

@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from studyapp.library.models import Deck, Item
-from studyapp.review import scheduling
+from studyapp.review import rows, scheduling
 from studyapp.review.models import (
     RESCHEDULING_KINDS,
     CardState,
@@ -103,14 +103,14 @@ def add_new_states(*, learners: list[int], items, now: datetime) -> int:
     existing = set(
         ReviewState.objects.filter(learner_id__in=learners, item__in=items).values_list("learner_id", "item_id")
     )
-    rows = [
+    new_states = [
         ReviewState(learner_id=learner_id, item_id=item_id, deck_id=deck_id, due=now + timedelta(microseconds=position))
         for item_id, position, deck_id in items.values_list("pk", "position", "deck_id")
         for learner_id in learners
         if (learner_id, item_id) not in existing
     ]
-    ReviewState.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
+    ReviewState.objects.bulk_create(new_states, ignore_conflicts=True)
+    return len(new_states)
 
 
 @transaction.atomic
@@ -205,7 +205,7 @@ def record_review(
 # builds and compiles its statement again, about a third of the rating's own Python time; these do not.
 _STATES = ReviewState._meta.db_table
 _SHOWN_STATE = (
-    f"SELECT s.*, i.passage_id AS item_passage_id FROM {_STATES} s "  # noqa: S608 - table names are ours
+    f"SELECT {rows.columns(ReviewState, 's')}, i.passage_id FROM {_STATES} s "  # noqa: S608 - table names are ours
     f"JOIN {Item._meta.db_table} i ON i.id = s.item_id WHERE s.id = %s AND s.learner_id = %s AND s.version = %s"
 )
 _RATED_FIELDS = [ReviewState._meta.get_field(name) for name in scheduling.SNAPSHOT_FIELDS]
@@ -229,10 +229,14 @@ def _db_values(obj, fields) -> list:
 def _shown_state(learner, card: CardToken) -> ReviewState:
     """The state as the card showed it, locked for this transaction; StaleCard if it has changed since."""
     lock = " FOR UPDATE OF s" if connection.features.has_select_for_update_of else ""
-    rows = list(ReviewState.objects.raw(_SHOWN_STATE + lock, [card.state_id, learner.pk, card.version]))
-    if not rows:
+    with connection.cursor() as cursor:
+        cursor.execute(_SHOWN_STATE + lock, [card.state_id, learner.pk, card.version])
+        row = cursor.fetchone()
+    if row is None:
         raise StaleCard("This card was already answered or changed elsewhere; here is the next one.")
-    return rows[0]
+    state = rows.instance(ReviewState, row[:-1])
+    state.item_passage_id = row[-1]
+    return state
 
 
 def _insert_log(log: ReviewLog) -> ReviewLog:
