@@ -202,9 +202,9 @@ def study_queue(
     """What is left today and the next card to show, with its item, passage and deck: two statements.
 
     One statement could do both (it did), but PostgreSQL then planned its thirteen subqueries afresh on
-    every card (1.6 ms): the counts' best plan depends on the day's figures, so it can't be kept. Apart,
-    the card's query, of four fixed shapes, keeps its prepared plan: 1.5 ms against 2.5 ms at a million
-    states on PostgreSQL, and the same on SQLite.
+    every card (1.6 ms). Apart, the card's query, of four fixed shapes, keeps its prepared plan: 1.5 ms
+    against 2.5 ms at a million states on PostgreSQL, and the same on SQLite; the counts keep theirs too
+    since their parameters reach the planner as unknowns (`_planned_once`).
     """
     counts = queue_counts(learner, study_settings, now, deck)
     return counts, next_card(learner, study_settings, now, counts, deck)
