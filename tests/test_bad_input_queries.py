@@ -1,7 +1,8 @@
 """Bad input in the query string of every page that reads one: any value of its parameters (and stray ones) gets the
-page, or a 4xx saying why, never a 5xx. The pages: drafting (?passage, ?deck), a new deck (?source), a new item
-(?kind), an export (?format), the deck report and its CSVs (?classroom), the quiz report (?page, ?table), the quiz
-form's refresh (every field), the retention forecast (?retention), login and sign-up (?next)."""
+page, or a 4xx saying why, never a 5xx. The pages: drafting (?passage, ?deck) and a candidate's edit form (?key too),
+a new deck (?source), a new item (?kind), an export (?format), the deck report and its CSVs (?classroom), the quiz
+report (?page, ?table), the quiz form's refresh (every field), the retention forecast (?retention), login and sign-up
+(?next)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tests.factories import ClassroomFactory, DeckFactory, ItemFactory, QuizFact
 # (URL name, the arguments it takes from the world, the query parameters its view reads, who asks)
 PAGES = [
     ("library:drafts", "source", ["passage", "deck"], "author"),
+    ("library:draft_edit", "source", ["key", "passage", "deck"], "author"),
     ("library:deck_new", None, ["source"], "author"),
     ("library:item_new", "deck", ["kind"], "author"),
     ("library:export", "deck", ["format"], "author"),

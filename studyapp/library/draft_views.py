@@ -37,6 +37,7 @@ class Row:
     edits: draft_services.Edits | None = None
     accepted: bool = False  # just now, by this request
     restored: bool = False  # a rejection undone just now, by this request
+    editing: bool = False  # its edit form asked for (the page lists candidates without theirs, loaded on demand)
 
     @property
     def key(self) -> str:
@@ -132,6 +133,37 @@ def drafts(request: HtmxHttpRequest, source_id: int) -> HttpResponse:
             "only": only,
         },
     )
+
+
+@require_GET
+@login_required
+def edit(request: HtmxHttpRequest, source_id: int) -> HttpResponse:
+    """One candidate with its edit form: swapped in by htmx when the instructor presses Edit (or e), or, without
+    JavaScript, the drafts page showing that candidate alone. The page doesn't carry every candidate's form."""
+    source = get_source_for_author(request.user, source_id)
+    passages = _passages(source)
+    only = _passage_filter(request, passages)
+    decks = draft_services.target_decks(request.user, source)
+    deck = _deck_choice(request, decks)
+    if request.GET.get("deck") and deck is None:
+        raise Http404("You can't add items drawn from this source to that deck.")
+    candidate, passage = _find(source, passages, request.GET.get("key", ""))
+    items = draft_services.authored_items(request.user, source).get(passage.pk, [])
+    row = Row(candidate, draft_services.existing_item(candidate, items), editing=True)
+    if request.htmx:
+        return _candidate_response(request, source, row, deck=deck, only=only)
+    context = {
+        "source": source,
+        "sentences": [(passage, [row], [])],
+        "decks": decks,
+        "deck": deck,
+        "only": only,
+        "candidate_count": 1,
+        "rejected_count": 0,
+        "editing": True,
+        "back_url": _page_url(source, deck=deck, passage=only, anchor=f"candidate-{candidate.key}"),
+    }
+    return render(request, TEMPLATE, context)
 
 
 def _find(source: Source, passages: list[Passage], key: str) -> tuple[drafting.Candidate, Passage]:

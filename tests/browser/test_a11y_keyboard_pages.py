@@ -16,7 +16,7 @@ from django.urls import reverse
 from studyapp.classroom.models import Classroom
 from tests.browser.conftest import log_in
 from tests.browser.parts import even_runs
-from tests.browser.test_keyboard_focus import TABBABLE, _walk
+from tests.browser.test_keyboard_focus import TABBABLE, walk_whole_page
 
 DEMO_SLUG = "left-opposition-1927"
 
@@ -32,8 +32,7 @@ def tab_through(page) -> list[str]:
     datetime-local field is seven stops in Chromium): the controls that had focus without showing it."""
     expected = page.evaluate(TABBABLE)
     limit = 4 * expected + 10
-    _walk(page, limit)  # from wherever focus starts to the end of the page
-    stops = _walk(page, limit)  # then the whole page
+    stops = walk_whole_page(page, limit, expected)
     reached = {stop["described"] for stop in stops}
     assert len(reached) >= expected, f"Tab reached {len(reached)} of {expected} controls"
     return sorted({stop["described"] for stop in stops if not stop["visible"]})

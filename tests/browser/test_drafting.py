@@ -1,5 +1,6 @@
-"""Drafting in a real browser: the demo deck's owner drafts from the article on a phone, by keyboard alone,
-and opens the coverage map; both pages fit 390 px and pass the accessibility audit (the harness's)."""
+"""Drafting in a real browser: the demo deck's owner drafts from the article on a phone, by keyboard alone (accept,
+reject, and edit in the form fetched on demand), and opens the coverage map; both pages fit 390 px and pass the
+accessibility audit (the harness's)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def demo(settings) -> Deck:
     return Deck.objects.select_related("source", "owner").get(slug="left-opposition-1927")
 
 
-def test_an_instructor_accepts_and_rejects_candidates_by_keyboard_on_a_phone(page, live_server, demo):
+def test_an_instructor_accepts_rejects_and_edits_candidates_by_keyboard_on_a_phone(page, live_server, demo):
     before = Item.objects.filter(deck=demo).count()
     page.set_viewport_size(PHONE)
     log_in(page, live_server, "irene", "irene-teaches-1927")
@@ -41,6 +42,27 @@ def test_an_instructor_accepts_and_rejects_candidates_by_keyboard_on_a_phone(pag
     page.keyboard.press("r")
     page.locator(".draft-candidate.is-rejected").first.wait_for()
     screenshot(page, "drafts-phone")
+
+    # e fetches the focused candidate's edit form and puts focus in its first field; Esc closes it and goes back to
+    # the candidate; e opens it again (already fetched); the edited candidate is accepted as edited.
+    editing = page.evaluate("document.activeElement.id")
+    assert editing.startswith("candidate-")
+    page.keyboard.press("e")
+    prompt = page.locator(f"#{editing} details.draft-edit[open] textarea[name='prompt']")
+    prompt.wait_for()
+    assert prompt.evaluate("node => node === document.activeElement")
+    page.keyboard.press("Escape")
+    assert page.locator(f"#{editing} details.draft-edit:not([open])").count() == 1
+    assert page.evaluate("document.activeElement.id") == editing
+    page.keyboard.press("e")
+    assert prompt.evaluate("node => node === document.activeElement")
+    written = f"Edited: {prompt.input_value()}"
+    prompt.fill(written)
+    page.locator(f"#{editing} details.draft-edit button[type=submit]").press("Enter")
+    page.locator(f"#{editing}.is-done").wait_for()
+    edited = Item.objects.filter(deck=demo).order_by("-pk").first()
+    assert Item.objects.filter(deck=demo).count() == before + 2
+    assert edited.prompt == written
 
     page.goto(f"{live_server.url}{reverse('library:coverage', args=[demo.source_id])}")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -29,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from studyapp.accounts import services as account_services
 from studyapp.accounts.models import User
 from studyapp.classroom.models import Classroom
+from studyapp.library import drafting
 from studyapp.library.models import Deck, ItemKind
 from studyapp.quizzes import services as quiz_services
 from studyapp.quizzes.models import Quiz
@@ -104,6 +105,7 @@ class World:
     open_attempt: int
     item_of_kind: dict[str, int]
     suspended_item: int
+    draft_key: str  # a candidate of the demo article (its edit form, as a page without JavaScript)
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,8 @@ class Page:
     ours: bool = True  # the app's own markup (the phone-width scroll check applies)
 
     def url(self, world: World) -> str:
-        return reverse(self.name, kwargs=self.kwargs(world)) + self.query
+        query = self.query.format(classroom=world.classroom.pk, draft_key=world.draft_key)
+        return reverse(self.name, kwargs=self.kwargs(world)) + query
 
     def title(self) -> str:
         return f"{self.role} {self.label or self.name}"
@@ -225,6 +228,13 @@ PAGES: tuple[Page, ...] = (
     *(Page("instructor", "library:item_edit", _kind(kind), label=f"item editor ({kind})") for kind in ItemKind.values),
     Page("instructor", "library:item_delete", _kind(ItemKind.BASIC), label="item delete confirmation"),
     Page("instructor", "library:drafts", _source),
+    Page(
+        "instructor",
+        "library:draft_edit",
+        _source,
+        query="?key={draft_key}",
+        label="a candidate's edit form (without JavaScript)",
+    ),
     Page("instructor", "library:coverage", _source),
     Page("instructor", "library:check_deck", _deck),
     Page("instructor", "library:import", _deck),
@@ -325,6 +335,7 @@ def build_world() -> World:
         open_attempt=open_attempt.pk,
         item_of_kind=item_of_kind,
         suspended_item=state.item_id,
+        draft_key=drafting.draft(list(deck.source.passages.order_by("index")))[0].key,
     )
 
 
@@ -358,7 +369,7 @@ def _context_for(browser, live_server, user: User | None):
 
 
 def _visit(page, live_server, world: World, spec: Page, findings: Findings, console: list[str]) -> None:
-    url = spec.url(world).format(classroom=world.classroom.pk)
+    url = spec.url(world)
     console.clear()
     response = page.goto(live_server.url + url)
     if response is None or response.status >= 400:

@@ -61,12 +61,27 @@ def _walk(page, limit: int) -> list[dict]:
     raise AssertionError(f"Tab never left the page in {limit} presses: focus is trapped (last: {stops[-3:]})")
 
 
+# Whether Tab starts at the page's first control: nothing has focus, and no autofocus or #fragment moves the start.
+AT_TOP = """() => (!document.activeElement || document.activeElement === document.body)
+  && !location.hash && !document.querySelector('[autofocus]')"""
+
+
+def walk_whole_page(page, limit: int, expected: int) -> list[dict]:
+    """What had focus from the page's first control to its last. Where focus starts part-way down (autofocus, a
+    control focused by a swap), Tab first goes from there to the end of the page, then the whole page is walked;
+    from the top, the first walk is the whole page (and is walked again if it somehow fell short)."""
+    at_top = page.evaluate(AT_TOP)
+    stops = _walk(page, limit)
+    if not at_top or len({stop["described"] for stop in stops}) < expected:
+        stops = _walk(page, limit)
+    return stops
+
+
 def tab_through(page) -> list[str]:
     """Tab through the whole page, first control to last; the controls that had focus without showing it."""
     expected = page.evaluate(TABBABLE)
     limit = expected + 10
-    _walk(page, limit)  # from wherever focus starts (autofocus) to the end of the page
-    stops = _walk(page, limit)  # then the whole page
+    stops = walk_whole_page(page, limit, expected)
     reached = {stop["described"] for stop in stops}
     assert len(reached) >= expected, f"Tab reached {len(reached)} of {expected} controls"
     return [stop["described"] for stop in stops if not stop["visible"]]
@@ -116,5 +131,7 @@ def test_the_drafting_page(demo, live_server, page):
     passage = deck.source.passages.order_by("index")[3]
     log_in(page, live_server, "irene", "irene-teaches-1927")
     page.goto(f"{live_server.url}/sources/{deck.source_id}/drafts/?deck={DEMO_SLUG}&passage={passage.pk}")
-    page.locator("details.draft-edit").first.evaluate("details => { details.open = true; }")
+    # One candidate's edit form, fetched on demand as the Edit link does: its fields are walked too.
+    page.locator("[data-draft-action='edit']").first.click()
+    page.locator("details.draft-edit[open] textarea").wait_for()
     assert tab_through(page) == []

@@ -275,7 +275,6 @@ def test_no_script_in_any_authored_field_runs_on_any_page(live_server, page, cas
         (reverse("library:my_source", args=[source.pk]), "the source split into sentences"),
         (reverse("library:deck_edit", args=[deck.slug]), "the deck's editor"),
         (reverse("library:deck_settings", args=[deck.slug]), "the deck's settings"),
-        (reverse("library:drafts", args=[source.pk]), "drafting"),
         (reverse("library:coverage", args=[source.pk]), "the coverage map"),
         (reverse("library:check_deck", args=[deck.slug]), "the checker"),
         (reverse("library:export", args=[deck.slug]), "export"),
@@ -286,6 +285,19 @@ def test_no_script_in_any_authored_field_runs_on_any_page(live_server, page, cas
         (reverse("quizzes:edit", args=[quiz.pk]), "the quiz's settings"),
     ]:
         watch.visit(path, where, audit_accessibility=True)
+    # Drafting: the page, then with every candidate's edit form fetched by its Edit link (the forms come on demand),
+    # then one candidate's form as the page it is without JavaScript.
+    watch.visit(reverse("library:drafts", args=[source.pk]), "drafting", audit_accessibility=True)
+    edit_links = page.locator("a[data-draft-action='edit']")
+    candidates = edit_links.count()
+    assert candidates
+    while left := edit_links.count():
+        edit_links.first.click()
+        page.wait_for_function(f"() => document.querySelectorAll('a[data-draft-action=edit]').length < {left}")
+    assert page.locator("[data-editing] details.draft-edit[open] textarea").count() == candidates
+    watch.check("drafting with every edit form fetched", audit_accessibility=True)
+    key = page.locator("[data-editing]").first.get_attribute("id").removeprefix("candidate-")
+    watch.visit(f"{reverse('library:draft_edit', args=[source.pk])}?key={key}", "a candidate's edit form (no JS)")
     for item in items:
         watch.visit(reverse("library:item_edit", args=[item.pk]), f"the editor of the {item.kind} item")
         # The live preview: a keystroke re-renders it from the form (htmx).

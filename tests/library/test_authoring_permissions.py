@@ -44,6 +44,7 @@ URLS = {
     "library:item_edit": (lambda d, i: [i.pk], "get", None),
     "library:item_delete": (lambda d, i: [i.pk], "get", None),
     "library:drafts": (lambda d, i: [d.source_id], "get", None),
+    "library:draft_edit": (lambda d, i: [d.source_id], "get", None),
     "library:draft_accept": (lambda d, i: [d.source_id], "post", lambda d, i: {"key": first_key(d), "deck": d.slug}),
     "library:draft_reject": (lambda d, i: [d.source_id], "post", lambda d, i: {"key": first_key(d), "deck": d.slug}),
     "library:draft_restore": (lambda d, i: [d.source_id], "post", lambda d, i: {"key": first_key(d), "deck": d.slug}),
@@ -55,6 +56,8 @@ URLS = {
     "library:export": (lambda d, i: [d.slug], "get", None),
     "library:check_deck": (lambda d, i: [d.slug], "get", None),
 }
+# The query string a GET page needs (the candidate whose edit form is asked for).
+QUERIES = {"library:draft_edit": lambda d, i: {"key": first_key(d)}}
 # Pages of no deck in particular: any instructor reaches them (for their own decks and sources).
 ANY_INSTRUCTOR = {
     "library:my_decks",
@@ -92,7 +95,8 @@ def test_each_member_of_the_cast_gets_what_they_may(client, request, deck, item,
     url = reverse(name, args=args(deck, item))
     before = Item.objects.count()
 
-    response = client.post(url, data(deck, item)) if method == "post" else client.get(url)
+    query = QUERIES[name](deck, item) if name in QUERIES else {}
+    response = client.post(url, data(deck, item)) if method == "post" else client.get(url, query)
 
     if who in REFUSED and not (who == "other_instructor" and name in ANY_INSTRUCTOR):
         assert response.status_code == REFUSED[who]
@@ -108,7 +112,8 @@ def test_a_visitor_is_sent_to_log_in(client, deck, item, name):
     args, method, data = URLS[name]
     url = reverse(name, args=args(deck, item))
 
-    response = client.post(url, data(deck, item)) if method == "post" else client.get(url)
+    query = QUERIES[name](deck, item) if name in QUERIES else {}
+    response = client.post(url, data(deck, item)) if method == "post" else client.get(url, query)
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))

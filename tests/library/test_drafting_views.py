@@ -383,3 +383,127 @@ def test_the_demo_article_drafts_on_request_and_marks_the_decks_own_items(client
     assert len(rows) > 150
     assert sum(1 for row in rows if row.item) >= 25  # the hand-written cloze and number items it re-proposes
     assert elapsed < 2
+
+
+# --- The edit form, loaded on demand ------------------------------------------------------------------------
+
+
+def edit_url(source) -> str:
+    return reverse("library:draft_edit", args=[source.pk])
+
+
+def test_the_page_links_each_candidate_to_its_edit_form_instead_of_carrying_it(client, instructor, deck, source):
+    client.force_login(instructor)
+
+    html = client.get(drafts_url(source), {"deck": deck.slug}).content.decode()
+
+    chosen = candidate(source, kind=ItemKind.NUMBER, answer="1926")
+    link = f"{edit_url(source)}?key={chosen.key}&amp;deck={deck.slug}"
+    assert f'href="{link}" hx-get="{link}"' in html  # htmx fetches it; without JS the link opens it as a page
+    assert 'name="edited"' not in html
+    assert f'id="prompt-{chosen.key}"' not in html
+
+
+def test_the_edit_form_comes_as_the_candidate_open_to_edit_for_htmx(client, instructor, deck, source):
+    chosen = candidate(source, kind=ItemKind.NUMBER, answer="1926")
+    client.force_login(instructor)
+
+    response = client.get(edit_url(source), {"key": chosen.key, "deck": deck.slug}, **HTMX)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<li class="draft-candidate" id="candidate-{chosen.key}"')
+    assert "data-editing" in html
+    assert '<details class="draft-edit" open>' in html
+    assert f'id="prompt-{chosen.key}"' in html
+    assert f'id="tolerance-{chosen.key}"' in html
+    assert f'<input type="hidden" name="deck" value="{deck.slug}">' in html
+    assert "<html" not in html
+
+
+def test_without_js_the_edit_form_is_the_page_with_that_candidate_alone(client, instructor, deck, source):
+    chosen = candidate(source, kind=ItemKind.NUMBER, answer="1926")
+    third = source.passages.get(index=2)
+    client.force_login(instructor)
+
+    response = client.get(edit_url(source), {"key": chosen.key, "deck": deck.slug, "passage": third.pk})
+
+    assert response.status_code == 200
+    assert [row.key for _, rows, _ in response.context["sentences"] for row in rows] == [chosen.key]
+    html = response.content.decode()
+    assert "<html" in html
+    assert 'name="edited"' in html
+    assert f'<input type="hidden" name="passage" value="{third.pk}">' in html  # back to the same list after
+    back = f"{drafts_url(source)}?deck={deck.slug}&amp;passage={third.pk}#candidate-{chosen.key}"
+    assert f'<a href="{back}">back to the candidates</a>' in html
+
+    # Accepting from it works as from the list.
+    data = {"key": chosen.key, "deck": deck.slug, "passage": third.pk, "edited": "1", "prompt": "When?"}
+    post(client, "draft_accept", source, {**data, "answer": "1926", "tolerance": "0"})
+    assert Item.objects.get().prompt == "When?"
+
+
+def test_an_existing_items_candidate_shows_the_item_not_a_form(client, instructor, deck, source):
+    chosen = candidate(source, kind=ItemKind.NUMBER, answer="1926")
+    client.force_login(instructor)
+    post(client, "draft_accept", source, {"key": chosen.key, "deck": deck.slug})
+
+    html = client.get(edit_url(source), {"key": chosen.key, "deck": deck.slug}, **HTMX).content.decode()
+
+    assert "already an item" in html
+    assert 'name="edited"' not in html
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [("student_a", 403), ("other_instructor", 404), ("instructor", 200), ("admin_user", 200)],
+)
+def test_the_edit_form_is_the_deck_owners_and_admins_only(client, request, source, user, status):
+    client.force_login(request.getfixturevalue(user))
+    key = candidate(source, kind=ItemKind.CLOZE, answer="Leon Trotsky").key
+
+    response = client.get(edit_url(source), {"key": key}, **HTMX)
+
+    assert response.status_code == status
+    assert ('name="edited"' in response.content.decode()) == (status == 200)
+
+
+def test_another_instructors_candidate_is_a_404_even_with_its_own_key(client, instructor, other_instructor):
+    theirs = DeckFactory(owner=other_instructor).source
+    key = candidates(theirs)[0].key
+    client.force_login(instructor)
+
+    assert client.get(edit_url(theirs), {"key": key}).status_code == 404
+    assert client.get(edit_url(theirs), {"key": key}, **HTMX).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ({}, 404),  # no key
+        ({"key": "0" * 16}, 404),  # no such candidate
+        ({"key": "<script>"}, 404),
+        ({"key": "GOOD", "passage": "x"}, 400),
+        ({"key": "GOOD", "passage": "²"}, 400),
+        ({"key": "GOOD", "passage": "9" * 40}, 400),
+        ({"key": "GOOD", "passage": "999999"}, 404),
+        ({"key": "GOOD", "deck": "no-such-deck"}, 404),
+    ],
+)
+def test_a_bad_key_passage_or_deck_is_refused(client, instructor, deck, source, query, status):
+    good = candidate(source, kind=ItemKind.CLOZE, answer="Leon Trotsky").key
+    client.force_login(instructor)
+    query = {name: good if value == "GOOD" else value for name, value in query.items()}
+
+    for extra in ({}, HTMX):
+        response = client.get(edit_url(source), query, **extra)
+        assert response.status_code == status, (query, extra)
+        assert 'name="edited"' not in response.content.decode()
+
+
+def test_a_bad_source_id_is_a_404_and_the_edit_form_takes_no_post(client, instructor, source):
+    client.force_login(instructor)
+
+    assert client.get(f"/sources/{'9' * 40}/drafts/edit/", {"key": "x"}).status_code == 404
+    assert client.get("/sources/abc/drafts/edit/", {"key": "x"}).status_code == 404
+    assert client.post(edit_url(source), {"key": "x"}).status_code == 405

@@ -358,8 +358,8 @@
 })();
 
 // --- Drafting from a text (studyapp/library/templates/library/drafts/drafts.html) ---------------------------
-// Keys on the drafts page: j/k move between candidates, a accepts, r rejects, e opens the edit form, Esc
-// closes it. They click the candidate's own buttons, so the page does the same with the mouse or without JS.
+// Keys on the drafts page: j/k move between candidates, a accepts, r rejects, e opens the edit form (fetched by
+// htmx the first time: the page doesn't carry every candidate's), Esc closes it. They click the candidate's own buttons, so the page does the same with the mouse or without JS.
 (function () {
   "use strict";
 
@@ -384,12 +384,14 @@
   function press(candidate, action) {
     var control = candidate && candidate.querySelector('[data-draft-action="' + action + '"]');
     if (!control) return;
-    if (action === "edit") {
-      var details = control.closest("details");
+    var details = action === "edit" && control.closest("details");
+    if (details) {
+      // A form already fetched (closed since with Esc): open it again.
       details.open = true;
       var field = details.querySelector("textarea, input:not([type=hidden])");
       if (field) field.focus();
     } else {
+      // Accept, reject, or the link that fetches the candidate's edit form (focused once swapped in, below).
       control.click();
     }
   }
@@ -428,6 +430,13 @@
     if (candidate.querySelector(".form-errors")) {
       var field = candidate.querySelector("details.draft-edit[open] textarea") || candidate;
       field.focus();
+      return;
+    }
+    // Its edit form, fetched on demand: to its first field.
+    if (candidate.hasAttribute("data-editing")) {
+      var open = "details.draft-edit[open] ";
+      var first = candidate.querySelector(open + "textarea, " + open + "input:not([type=hidden])");
+      (first || candidate).focus();
       return;
     }
     // A restored candidate is back to be accepted or rejected: stay on it.
