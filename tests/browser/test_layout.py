@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from studyapp.review.models import ReviewState
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import log_in, screenshot
 
 # serialized_rollback keeps the groups made by the data migration across these flushing tests.
@@ -35,7 +36,7 @@ def widths(page, live_server, paths: list[str]) -> dict[str, int]:
     return measured
 
 
-def test_the_study_and_progress_pages_fit_a_phone(page, live_server, demo_with_history):
+def the_study_and_progress_pages_fit_a_phone(page, live_server) -> None:
     item_id = ReviewState.objects.filter(learner__username="ada", reps__gt=0).values_list("item_id", flat=True)[0]
     page.set_viewport_size(PHONE)
     log_in(page, live_server, "ada", "ada-studies-1927")
@@ -52,7 +53,7 @@ def test_the_study_and_progress_pages_fit_a_phone(page, live_server, demo_with_h
     screenshot(page, "study-home-phone")
 
 
-def test_the_class_report_fits_its_box_on_a_desktop_and_the_page_fits_a_phone(page, live_server, demo_with_history):
+def the_class_report_fits_its_box_on_a_desktop_and_the_page_fits_a_phone(page, live_server) -> None:
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server, "irene", "irene-teaches-1927")
 
@@ -91,7 +92,7 @@ def answer_whatever_is_shown(page) -> None:
     page.wait_for_selector("#study-card[data-phase='feedback'][data-ready]")
 
 
-def test_the_study_session_and_custom_study_fit_a_phone(page, live_server, demo_with_history):
+def the_study_session_and_custom_study_fit_a_phone(page, live_server) -> None:
     page.set_viewport_size(PHONE)
     log_in(page, live_server, "ada", "ada-studies-1927")
     measured = {}
@@ -115,3 +116,17 @@ def test_the_study_session_and_custom_study_fit_a_phone(page, live_server, demo_
     too_wide = {name: width for name, width in measured.items() if width > PHONE["width"]}
     assert too_wide == {}, f"wider than the phone: {measured}"
     screenshot(page, "custom-study-phone")
+
+
+def test_the_study_progress_and_class_report_pages_fit_a_phone_and_the_report_its_box_on_a_desktop(
+    page, live_server, demo_with_history
+):
+    """The three checks above on one load of the demo with its history (seconds to make): the two that only read
+    first, then the one that studies. Each ends audited, as a test of its own would be by the `page` fixture."""
+    the_study_and_progress_pages_fit_a_phone(page, live_server)
+    assert_accessible(page, "the study home on a phone")
+    page.context.clear_cookies()  # logged out, for the next login
+    the_class_report_fits_its_box_on_a_desktop_and_the_page_fits_a_phone(page, live_server)
+    assert_accessible(page, "the class report on a phone")
+    page.context.clear_cookies()
+    the_study_session_and_custom_study_fit_a_phone(page, live_server)

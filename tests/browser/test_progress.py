@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import log_in, screenshot
 
 # serialized_rollback keeps the groups made by the data migration across these flushing tests.
@@ -20,7 +21,7 @@ def demo_with_history(settings):
     call_command("load_demo", quiet_logins=True)
 
 
-def test_the_demo_students_dashboard_draws_every_chart_with_data(page, live_server, demo_with_history):
+def the_demo_students_dashboard_draws_every_chart_with_data(page, live_server) -> None:
     log_in(page, live_server, "ada", "ada-studies-1927")
 
     page.goto(f"{live_server.url}/progress/")
@@ -51,7 +52,7 @@ def test_the_demo_students_dashboard_draws_every_chart_with_data(page, live_serv
     screenshot(page, "progress-phone")
 
 
-def test_the_deck_page_maps_what_the_student_knows_onto_the_source(page, live_server, demo_with_history):
+def the_deck_page_maps_what_the_student_knows_onto_the_source(page, live_server) -> None:
     log_in(page, live_server, "ada", "ada-studies-1927")
 
     page.goto(f"{live_server.url}/progress/decks/left-opposition-1927/")
@@ -64,7 +65,7 @@ def test_the_deck_page_maps_what_the_student_knows_onto_the_source(page, live_se
     screenshot(page, "progress-coverage")
 
 
-def test_the_instructor_finds_the_class_report_from_the_deck_page(page, live_server, demo_with_history):
+def the_instructor_finds_the_class_report_from_the_deck_page(page, live_server) -> None:
     log_in(page, live_server, "irene", "irene-teaches-1927")
 
     page.goto(f"{live_server.url}/decks/left-opposition-1927/")
@@ -74,3 +75,16 @@ def test_the_instructor_finds_the_class_report_from_the_deck_page(page, live_ser
     assert students.get_by_role("rowheader", name="ada").is_visible()
     assert page.get_by_role("link", name="Download the students (CSV)").is_visible()
     screenshot(page, "class-progress")
+
+
+def test_the_dashboard_the_class_report_and_the_deck_page_show_the_demo_history(page, live_server, demo_with_history):
+    """The three checks above on one load of the demo with its history (seconds to make): the two that only read
+    first, then the one that saves an exam date. Each ends audited, as a test of its own would be by the `page`
+    fixture."""
+    the_demo_students_dashboard_draws_every_chart_with_data(page, live_server)
+    assert_accessible(page, "the dashboard on a phone")
+    page.context.clear_cookies()  # logged out, for the next login
+    the_instructor_finds_the_class_report_from_the_deck_page(page, live_server)
+    assert_accessible(page, "the class report")
+    page.context.clear_cookies()
+    the_deck_page_maps_what_the_student_knows_onto_the_source(page, live_server)
