@@ -90,9 +90,9 @@ def _page_url(source: Source, *, deck: Deck | None, passage: Passage | None, anc
     return f"{url}{'?' + urlencode(query) if query else ''}{'#' + anchor if anchor else ''}"
 
 
-@require_GET
-@login_required
-def drafts(request: HtmxHttpRequest, source_id: int) -> HttpResponse:
+def _page_choices(request: HtmxHttpRequest, source_id: int):
+    """The author's source and its sentences, the sentence asked for (or None) and the decks the items may go to,
+    with the one asked for (404 if it is asked for and isn't one of them)."""
     source = get_source_for_author(request.user, source_id)
     passages = _passages(source)
     only = _passage_filter(request, passages)
@@ -100,6 +100,13 @@ def drafts(request: HtmxHttpRequest, source_id: int) -> HttpResponse:
     deck = _deck_choice(request, decks)
     if request.GET.get("deck") and deck is None:
         raise Http404("You can't add items drawn from this source to that deck.")
+    return source, passages, only, decks, deck
+
+
+@require_GET
+@login_required
+def drafts(request: HtmxHttpRequest, source_id: int) -> HttpResponse:
+    source, passages, only, decks, deck = _page_choices(request, source_id)
     items = draft_services.authored_items(request.user, source)
     rejected = draft_services.rejected_keys(request.session, source.pk)
 
@@ -140,13 +147,7 @@ def drafts(request: HtmxHttpRequest, source_id: int) -> HttpResponse:
 def edit(request: HtmxHttpRequest, source_id: int) -> HttpResponse:
     """One candidate with its edit form: swapped in by htmx when the instructor presses Edit (or e), or, without
     JavaScript, the drafts page showing that candidate alone. The page doesn't carry every candidate's form."""
-    source = get_source_for_author(request.user, source_id)
-    passages = _passages(source)
-    only = _passage_filter(request, passages)
-    decks = draft_services.target_decks(request.user, source)
-    deck = _deck_choice(request, decks)
-    if request.GET.get("deck") and deck is None:
-        raise Http404("You can't add items drawn from this source to that deck.")
+    source, passages, only, decks, deck = _page_choices(request, source_id)
     candidate, passage = _find(source, passages, request.GET.get("key", ""))
     items = draft_services.authored_items(request.user, source).get(passage.pk, [])
     row = Row(candidate, draft_services.existing_item(candidate, items), editing=True)
