@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 from bench import database as bench_database
+from bench import drafting as bench_drafting
 from bench import scheduler as bench_scheduler
 from bench.web import LoadResult, combine
 
@@ -193,11 +194,13 @@ def _run(database: bench_database.BenchDatabase, started: float) -> dict:
     quiz = _measure_quiz(world)
     imports = _measure_import(world)
     scheduler = bench_scheduler.measure()
+    drafting = bench_drafting.measure()
     say()
     summary = _report(database, small_trips, results, dashboard)
     summary |= _quiz_summary(quiz)
     summary |= _import_summary(imports)
     summary |= bench_scheduler.summary(scheduler)
+    summary |= drafting
     say(f"Total time {time.perf_counter() - started:.0f} s; load average at the end: {_load()}")
     return summary
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -283,9 +282,7 @@ def test_matches_compares_blanks_numbers_and_prompts_by_kind():
 def test_drafts_cover_at_least_70_percent_of_the_demo_decks_cloze_and_number_items(capsys):
     """The issue's measure: a correct candidate (same passage, same blank or number) for the hand-written items."""
     data, passages = demo_passages()
-    started = time.perf_counter()
     candidates = draft(passages)
-    elapsed_ms = (time.perf_counter() - started) * 1000
     by_passage: dict[int, list[Candidate]] = {}
     for candidate in candidates:
         by_passage.setdefault(candidate.passage, []).append(candidate)
@@ -303,16 +300,9 @@ def test_drafts_cover_at_least_70_percent_of_the_demo_decks_cloze_and_number_ite
     with capsys.disabled():
         print(
             f"\ndrafting coverage of the demo deck's cloze and number items: {len(covered)}/{len(items)} = {share:.1%}"
-            f" ({len(candidates)} candidates from {len(passages)} passages in {elapsed_ms:.0f} ms)"
+            f" ({len(candidates)} candidates from {len(passages)} passages; bench/drafting.py times them)"
         )
 
     assert len(items) == 33
     assert share >= 0.70
     assert len(covered) == 25  # pinned, so a change to the rules that loses (or wins) one is noticed
-
-
-def test_drafting_the_demo_article_takes_well_under_a_tenth_of_a_second():
-    _, passages = demo_passages()
-    started = time.perf_counter()
-    draft(passages)
-    assert time.perf_counter() - started < 0.1

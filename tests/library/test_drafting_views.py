@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -374,15 +373,12 @@ def test_coverage_counts_items_per_sentence_in_decks_the_instructor_edits(
 def test_the_demo_article_drafts_on_request_and_marks_the_decks_own_items(client, demo_deck):
     client.force_login(demo_deck.owner)
 
-    started = time.perf_counter()
     response = client.get(drafts_url(demo_deck.source))
-    elapsed = time.perf_counter() - started
 
     assert response.status_code == 200
     rows = [row for _, rows, _ in response.context["sentences"] for row in rows]
     assert len(rows) > 150
     assert sum(1 for row in rows if row.item) >= 25  # the hand-written cloze and number items it re-proposes
-    assert elapsed < 2
 
 
 # --- The edit form, loaded on demand ------------------------------------------------------------------------
