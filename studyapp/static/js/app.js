@@ -359,7 +359,8 @@
 
 // --- Drafting from a text (studyapp/library/templates/library/drafts/drafts.html) ---------------------------
 // Keys on the drafts page: j/k move between candidates, a accepts, r rejects, e opens the edit form (fetched by
-// htmx the first time: the page doesn't carry every candidate's), Esc closes it. They click the candidate's own buttons, so the page does the same with the mouse or without JS.
+// htmx the first time: the page doesn't carry every candidate's), Esc closes it. They click the candidate's own
+// buttons, so the page does the same with the mouse or without JS.
 (function () {
   "use strict";
 
@@ -381,6 +382,12 @@
     next.scrollIntoView({ block: "nearest" });
   }
 
+  // The first field of a candidate's open edit form, if it has one open.
+  function firstField(candidate) {
+    var open = "details.draft-edit[open] ";
+    return candidate.querySelector(open + "textarea, " + open + "input:not([type=hidden])");
+  }
+
   function press(candidate, action) {
     var control = candidate && candidate.querySelector('[data-draft-action="' + action + '"]');
     if (!control) return;
@@ -388,7 +395,7 @@
     if (details) {
       // A form already fetched (closed since with Esc): open it again.
       details.open = true;
-      var field = details.querySelector("textarea, input:not([type=hidden])");
+      var field = firstField(candidate);
       if (field) field.focus();
     } else {
       // Accept, reject, or the link that fetches the candidate's edit form (focused once swapped in, below).
@@ -434,9 +441,7 @@
     }
     // Its edit form, fetched on demand: to its first field.
     if (candidate.hasAttribute("data-editing")) {
-      var open = "details.draft-edit[open] ";
-      var first = candidate.querySelector(open + "textarea, " + open + "input:not([type=hidden])");
-      (first || candidate).focus();
+      (firstField(candidate) || candidate).focus();
       return;
     }
     // A restored candidate is back to be accepted or rejected: stay on it.
